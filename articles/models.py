@@ -1,0 +1,279 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django_prose_editor.fields import ProseEditorField
+from taggit.managers import TaggableManager
+
+from .html import EDITOR_CONFIG, sanitize_html
+from .images import Rendition, make_renditions, rendition_url, scaled_down, srcset
+
+AUTHOR_PHOTO_RENDITIONS = (Rendition("sq128", 128, 128), Rendition("sq256", 256, 256))
+FEATURED_IMAGE_RENDITIONS = (
+    Rendition("w480", 480),
+    Rendition("w960", 960),
+    Rendition("w1600", 1600),
+)
+# Top-level URL words a static page's slug must not take.
+RESERVED_PAGE_SLUGS = {
+    "admin", "section", "tag", "author", "search", "feed", "preview", "subscribe", "comments",
+    "static", "media", "sitemap.xml", "robots.txt", "page",
+}  # fmt: skip
+
+
+class Section(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True, help_text="Used in the section's URL.")
+    description = models.TextField(blank=True, help_text="Shown at the top of the section page.")
+    order = models.PositiveSmallIntegerField(
+        default=0, help_text="Sections are listed by this number, lowest first."
+    )
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=150)
+    slug = models.SlugField(max_length=150, unique=True, help_text="Used in the author's URL.")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author_profile",
+        help_text="The staff account that writes as this author, if any.",
+    )
+    position = models.CharField(
+        max_length=200, blank=True, help_text="One line under the name, e.g. “Middle East editor”."
+    )
+    bio = ProseEditorField(
+        config=EDITOR_CONFIG,
+        sanitize=True,
+        blank=True,
+        help_text="Shown in the “About the author” box and on the author page.",
+    )
+    photo = models.ImageField(
+        upload_to="authors/",
+        blank=True,
+        help_text="A portrait; large photos are scaled down and square thumbnails made.",
+    )
+    website = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.bio = sanitize_html(self.bio)
+        new_photo = _prepare_upload(self.photo)
+        super().save(*args, **kwargs)
+        if new_photo:
+            make_renditions(self.photo, AUTHOR_PHOTO_RENDITIONS)
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+    @property
+    def photo_thumbnail_url(self) -> str:
+        return rendition_url(self.photo, AUTHOR_PHOTO_RENDITIONS[0]) if self.photo else ""
+
+    @property
+    def photo_srcset(self) -> str:
+        return srcset(self.photo, AUTHOR_PHOTO_RENDITIONS) if self.photo else ""
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Articles the public may see: published, and their publication time has come."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def scheduled(self):
+        """Articles published for a time still to come."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def drafts(self):
+        """Articles not yet submitted for publication."""
+        return self.filter(status=Article.Status.DRAFT)
+
+    def for_listing(self):
+        """Everything a listing card shows, fetched in a fixed number of queries."""
+        return self.select_related("section").prefetch_related(
+            models.Prefetch("authors", queryset=Author.objects.order_by("name"))
+        )
+
+    def related_to(self, article: "Article", *, tag_ids: list[int]):
+        """Other articles sharing the most tags with `article`, then the same section."""
+        shared = Count("tags", filter=Q(tags__in=tag_ids), distinct=True)
+        return (
+            self.exclude(pk=article.pk)
+            .filter(Q(tags__in=tag_ids) | Q(section_id=article.section_id))
+            .annotate(shared_tags=shared)
+            .order_by("-shared_tags", "-published_at")
+            .distinct()
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        # A published article whose time is still to come is "scheduled" (see `state`).
+        PUBLISHED = "published", "Published"
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SCHEDULED = "scheduled", "Scheduled"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=250)
+    slug = models.SlugField(
+        max_length=250, unique=True, help_text="The last part of the URL; filled from the title."
+    )
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
+    authors = models.ManyToManyField(Author, related_name="articles")
+    tags = TaggableManager(blank=True, help_text="A comma-separated list of tags.")
+    standfirst = models.TextField(
+        blank=True, help_text="One or two sentences under the headline; also used in listings."
+    )
+    body = ProseEditorField(config=EDITOR_CONFIG, sanitize=True)
+    image = models.ImageField(
+        "featured image",
+        upload_to="articles/%Y/%m/",
+        blank=True,
+        help_text="Shown at the top of the article and in listings.",
+    )
+    image_alt = models.CharField(
+        "image description", max_length=250, blank=True, help_text="For readers who can't see it."
+    )
+    image_caption = models.CharField(max_length=300, blank=True)
+    image_credit = models.CharField(max_length=150, blank=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(
+        "publication time",
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="Leave empty to publish now; a time to come schedules the article.",
+    )
+    comments_open = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        get_latest_by = "published_at"
+        permissions = [("publish_article", "Can publish and schedule articles")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False),
+                name="published_article_has_publication_time",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body = sanitize_html(self.body)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        new_image = _prepare_upload(self.image)
+        super().save(*args, **kwargs)
+        if new_image:
+            make_renditions(self.image, FEATURED_IMAGE_RENDITIONS)
+
+    def get_absolute_url(self):
+        if self.published_at is None or self.status != self.Status.PUBLISHED:
+            return reverse("articles:preview", kwargs={"pk": self.pk})
+        local = timezone.localtime(self.published_at)
+        return reverse(
+            "articles:detail",
+            kwargs={
+                "year": f"{local.year:04d}",
+                "month": f"{local.month:02d}",
+                "day": f"{local.day:02d}",
+                "slug": self.slug,
+            },
+        )
+
+    @property
+    def state(self) -> "Article.State":
+        """Draft, scheduled or published, as an editor would say it."""
+        if self.status == self.Status.DRAFT:
+            return self.State.DRAFT
+        if self.published_at > timezone.now():
+            return self.State.SCHEDULED
+        return self.State.PUBLISHED
+
+    def is_published(self) -> bool:
+        """Mirrors `ArticleQuerySet.published()` for one article already in memory."""
+        return self.state == self.State.PUBLISHED
+
+    @property
+    def image_srcset(self) -> str:
+        return srcset(self.image, FEATURED_IMAGE_RENDITIONS) if self.image else ""
+
+    @property
+    def image_card_url(self) -> str:
+        return rendition_url(self.image, FEATURED_IMAGE_RENDITIONS[0]) if self.image else ""
+
+
+def validate_page_slug(value: str) -> None:
+    if value in RESERVED_PAGE_SLUGS:
+        raise ValidationError("“%(slug)s” is used by the site itself.", params={"slug": value})
+
+
+class Page(models.Model):
+    """A static page such as “About”, “Introduction” or “Donate”, at /<slug>/."""
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=100, unique=True, validators=[validate_page_slug], help_text="The page's URL."
+    )
+    body = ProseEditorField(config=EDITOR_CONFIG, sanitize=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body = sanitize_html(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:page", kwargs={"slug": self.slug})
+
+
+def _prepare_upload(fieldfile) -> bool:
+    """Scale a newly assigned upload down in place; True when there is a new file to process."""
+    if not fieldfile or fieldfile._committed:
+        return False
+    replacement = scaled_down(fieldfile, max_px=settings.IMAGE_MAX_PX)
+    if replacement is not None:
+        setattr(fieldfile.instance, fieldfile.field.attname, replacement)
+    return True

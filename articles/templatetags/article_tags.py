@@ -1,0 +1,15 @@
+from django import template
+
+from articles.models import Article
+
+register = template.Library()
+
+
+@register.inclusion_tag("articles/includes/_recent.html")
+def recent_articles(count: int = 5):
+    """The latest published articles, for the sidebar."""
+    return {
+        "articles": Article.objects.published().only("title", "slug", "published_at", "status")[
+            :count
+        ]
+    }

@@ -1,0 +1,138 @@
+from django.conf import settings
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.db import models
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.views import generic
+from django.views.generic import dates
+from taggit.models import Tag
+
+from .models import Article, Author, Page, Section
+
+
+class PublishedArticlesMixin:
+    """Every public article view starts from `Article.objects.published()`."""
+
+    date_field = "published_at"
+    month_format = "%m"
+    day_format = "%d"
+    allow_empty = True
+
+    def get_queryset(self):
+        return Article.objects.published().for_listing()
+
+    def get_paginate_by(self, queryset):
+        return settings.ARTICLES_PER_PAGE
+
+
+class HomeView(PublishedArticlesMixin, generic.ListView):
+    template_name = "articles/home.html"
+
+
+class ArticleDetailView(PublishedArticlesMixin, dates.DateDetailView):
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("tags")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | article_context(self.object)
+
+
+class ArticlePreviewView(PermissionRequiredMixin, generic.DetailView):
+    """Lets staff read a draft or scheduled article as the public will see it."""
+
+    permission_required = "articles.view_article"
+    raise_exception = True
+    template_name = "articles/article_detail.html"
+
+    def get_queryset(self):
+        queryset = Article.objects.for_listing().prefetch_related("tags")
+        if not self.request.user.has_perm("articles.publish_article"):
+            queryset = queryset.filter(created_by=self.request.user)
+        return queryset
+
+    def handle_no_permission(self):
+        # The public learns nothing about unpublished articles, not even that they exist.
+        raise Http404
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | article_context(self.object) | {"preview": True}
+
+
+def article_context(article: Article) -> dict:
+    tag_ids = [tag.pk for tag in article.tags.all()]
+    published = Article.objects.published()
+    previous_article = next_article = None
+    if article.is_published():
+        previous_article = (
+            published.filter(published_at__lt=article.published_at)
+            .order_by("-published_at")
+            .only("title", "slug", "published_at", "status")
+            .first()
+        )
+        next_article = (
+            published.filter(published_at__gt=article.published_at)
+            .order_by("published_at")
+            .only("title", "slug", "published_at", "status")
+            .first()
+        )
+    return {
+        "related_articles": published.related_to(article, tag_ids=tag_ids).select_related(
+            "section"
+        )[:4],
+        "previous_article": previous_article,
+        "next_article": next_article,
+    }
+
+
+class YearArchiveView(PublishedArticlesMixin, dates.YearArchiveView):
+    make_object_list = True
+    allow_empty = False
+    template_name = "articles/archive_year.html"
+
+
+class MonthArchiveView(PublishedArticlesMixin, dates.MonthArchiveView):
+    allow_empty = False
+    template_name = "articles/archive_month.html"
+
+
+class FilteredListView(PublishedArticlesMixin, generic.ListView):
+    """Published articles belonging to one section, tag or author, found by its slug."""
+
+    filter_model: type[models.Model]
+    filter_lookup: str
+    context_key: str
+
+    def get(self, request, *args, **kwargs):
+        self.filter_object = get_object_or_404(self.filter_model, slug=kwargs["slug"])
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return super().get_queryset().filter(**{self.filter_lookup: self.filter_object})
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {self.context_key: self.filter_object}
+
+
+class SectionView(FilteredListView):
+    template_name = "articles/section_detail.html"
+    filter_model = Section
+    filter_lookup = context_key = "section"
+
+
+class TagView(FilteredListView):
+    template_name = "articles/tag_detail.html"
+    filter_model = Tag
+    filter_lookup = "tags"
+    context_key = "tag"
+
+
+class AuthorView(FilteredListView):
+    template_name = "articles/author_detail.html"
+    filter_model = Author
+    filter_lookup = "authors"
+    context_key = "author"
+
+
+class PageView(generic.DetailView):
+    model = Page
+    template_name = "articles/page_detail.html"

@@ -1,0 +1,10 @@
+from django.conf import settings
+
+
+def site(request):
+    """The site's name, tagline and public address for every template."""
+    return {
+        "site_name": settings.SITE_NAME,
+        "site_tagline": settings.SITE_TAGLINE,
+        "site_url": settings.SITE_URL,
+    }

@@ -1,6 +1,6 @@
 from django import template
 
-from articles.models import Article
+from articles.models import Article, Section
 
 register = template.Library()
 
@@ -13,3 +13,9 @@ def recent_articles(count: int = 5):
             :count
         ]
     }
+
+
+@register.inclusion_tag("articles/includes/_section_nav.html")
+def section_nav():
+    """Every section, for the site navigation."""
+    return {"sections": Section.objects.only("name", "slug")}

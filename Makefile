@@ -1,0 +1,54 @@
+# ewview — every command a developer or CI needs. `make help` lists them.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+DEV_ENV := DEBUG=1
+
+.DEFAULT_GOAL := help
+.PHONY: help install run worker migrate seed test test-unit test-e2e lint format check-migrations
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
+
+$(INSTALLED): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet ".[dev]"
+	touch $(INSTALLED)
+
+install: $(INSTALLED) ## Create .venv and install the pinned dependencies
+
+migrate: install ## Apply migrations to the development database (SQLite unless DATABASE_URL is set)
+	$(DEV_ENV) $(PY) manage.py migrate --verbosity 0
+
+seed: migrate ## Load the demo content (idempotent)
+	$(DEV_ENV) $(PY) manage.py seed_demo
+
+run: seed ## Serve the demo site at http://127.0.0.1:8000/ with a task worker beside it
+	@echo "Site: http://127.0.0.1:8000/   Admin: http://127.0.0.1:8000/admin/ (login printed above)"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(DEV_ENV) $(PY) manage.py db_worker --no-reload & \
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+worker: install ## Run a background task worker
+	$(DEV_ENV) $(PY) manage.py db_worker
+
+check-migrations: install ## Fail if a model change has no migration
+	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
+
+test-unit: install ## Unit, view and integration tests
+	$(PY) -m pytest
+
+test-e2e: install ## Browser tests (Playwright driving /usr/bin/chromium)
+	$(PY) -m pytest -m e2e
+
+test: check-migrations test-unit test-e2e ## The whole suite: migrations check, tests, browser tests
+
+lint: install ## ruff lint and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install ## Apply ruff's fixes and formatting
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .

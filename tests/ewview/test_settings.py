@@ -1,0 +1,44 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _load_settings(**env) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings;"
+         "print(settings.DATABASES['default']['ENGINE'], settings.TIME_ZONE, settings.DEBUG)"],
+        cwd=ROOT,
+        env=clean | {"DJANGO_SETTINGS_MODULE": "ewview.settings"} | env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )  # fmt: skip
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = _load_settings(DEBUG="0")
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_development_works_with_nothing_but_debug_set():
+    result = _load_settings(DEBUG="1", DATABASE_URL="")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.db.backends.sqlite3", "Europe/London", "True"]
+
+
+def test_database_and_time_zone_come_from_the_environment():
+    result = _load_settings(
+        SECRET_KEY="x" * 50,
+        DATABASE_URL="postgres://someone@db.invalid:5432/news",
+        TIME_ZONE="Asia/Tehran",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.db.backends.postgresql", "Asia/Tehran", "False"]

@@ -1,4 +1,4 @@
-"""Image handling with Pillow: uploads are scaled down and renditions are made once, on save."""
+"""Image handling with Pillow: uploads are normalised and renditions made once, on save."""
 
 from dataclasses import dataclass
 from io import BytesIO
@@ -17,22 +17,24 @@ class Rendition:
     height: int | None = None
 
 
-def scaled_down(fieldfile: FieldFile, *, max_px: int) -> ContentFile | None:
-    """Return a copy of an uploaded image at most max_px on its long side, or None if it fits."""
+def normalised(fieldfile: FieldFile, *, max_px: int) -> ContentFile:
+    """Re-encode an upload, upright, at most max_px on its long side and without metadata.
+
+    Re-encoding drops EXIF data, so a portrait taken on a phone doesn't publish where it was taken.
+    """
     fieldfile.seek(0)
     with Image.open(fieldfile) as original:
-        if max(original.size) <= max_px:
-            fieldfile.seek(0)
-            return None
-        image = ImageOps.exif_transpose(original)
-        image.thumbnail((max_px, max_px), Image.Resampling.LANCZOS)
         fmt = original.format if original.format in {"JPEG", "PNG", "WEBP", "GIF"} else "JPEG"
+        image = ImageOps.exif_transpose(original)
+        if max(image.size) > max_px:
+            image.thumbnail((max_px, max_px), Image.Resampling.LANCZOS)
         return ContentFile(_encode(image, fmt), name=PurePosixPath(fieldfile.name).name)
 
 
 def rendition_name(name: str, rendition: Rendition) -> str:
     path = PurePosixPath(name)
-    return str(path.parent / "renditions" / f"{path.stem}.{rendition.label}.jpg")
+    # The whole name, extension included: "a.jpg" and "a.png" must not share renditions.
+    return str(path.parent / "renditions" / f"{path.name}.{rendition.label}.jpg")
 
 
 def make_renditions(fieldfile: FieldFile, renditions: tuple[Rendition, ...]) -> None:
@@ -43,6 +45,8 @@ def make_renditions(fieldfile: FieldFile, renditions: tuple[Rendition, ...]) -> 
         with Image.open(fieldfile) as original:
             source = ImageOps.exif_transpose(original)
             for rendition in renditions:
+                if not rendition.height and rendition.width >= source.width:
+                    continue  # never scale up: srcset offers the original instead
                 if rendition.height:
                     image = ImageOps.fit(source, (rendition.width, rendition.height))
                 else:
@@ -60,8 +64,16 @@ def rendition_url(fieldfile: FieldFile, rendition: Rendition) -> str:
     return fieldfile.storage.url(rendition_name(fieldfile.name, rendition))
 
 
-def srcset(fieldfile: FieldFile, renditions: tuple[Rendition, ...]) -> str:
-    return ", ".join(f"{rendition_url(fieldfile, r)} {r.width}w" for r in renditions)
+def srcset(fieldfile: FieldFile, renditions: tuple[Rendition, ...], *, width: int) -> str:
+    """`<img srcset>` candidates: renditions narrower than the original, then the original."""
+    candidates = [
+        f"{rendition_url(fieldfile, r)} {r.width}w"
+        for r in renditions
+        if r.height or r.width < width
+    ]
+    if not any(r.height for r in renditions):
+        candidates.append(f"{fieldfile.url} {width}w")
+    return ", ".join(candidates)
 
 
 def _encode(image: Image.Image, fmt: str) -> bytes:

@@ -8,7 +8,7 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
 from .html import EDITOR_CONFIG, sanitize_html
-from .images import Rendition, make_renditions, rendition_url, scaled_down, srcset
+from .images import Rendition, make_renditions, normalised, rendition_url, srcset
 
 AUTHOR_PHOTO_RENDITIONS = (Rendition("sq128", 128, 128), Rendition("sq256", 256, 256))
 FEATURED_IMAGE_RENDITIONS = (
@@ -90,7 +90,7 @@ class Author(models.Model):
 
     @property
     def photo_srcset(self) -> str:
-        return srcset(self.photo, AUTHOR_PHOTO_RENDITIONS) if self.photo else ""
+        return srcset(self.photo, AUTHOR_PHOTO_RENDITIONS, width=0) if self.photo else ""
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -149,9 +149,13 @@ class Article(models.Model):
     image = models.ImageField(
         "featured image",
         upload_to="articles/%Y/%m/",
+        width_field="image_width",
+        height_field="image_height",
         blank=True,
         help_text="Shown at the top of the article and in listings.",
     )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     image_alt = models.CharField(
         "image description", max_length=250, blank=True, help_text="For readers who can't see it."
     )
@@ -223,7 +227,7 @@ class Article(models.Model):
         """Draft, scheduled or published, as an editor would say it."""
         if self.status == self.Status.DRAFT:
             return self.State.DRAFT
-        if self.published_at > timezone.now():
+        if self.published_at is not None and self.published_at > timezone.now():
             return self.State.SCHEDULED
         return self.State.PUBLISHED
 
@@ -233,15 +237,22 @@ class Article(models.Model):
 
     @property
     def image_srcset(self) -> str:
-        return srcset(self.image, FEATURED_IMAGE_RENDITIONS) if self.image else ""
+        if not self.image:
+            return ""
+        return srcset(self.image, FEATURED_IMAGE_RENDITIONS, width=self.image_width)
 
     @property
     def image_card_url(self) -> str:
-        return rendition_url(self.image, FEATURED_IMAGE_RENDITIONS[0]) if self.image else ""
+        if not self.image:
+            return ""
+        if self.image_width <= FEATURED_IMAGE_RENDITIONS[0].width:
+            return self.image.url
+        return rendition_url(self.image, FEATURED_IMAGE_RENDITIONS[0])
 
 
 def validate_page_slug(value: str) -> None:
-    if value in RESERVED_PAGE_SLUGS:
+    # A four-digit slug would be hidden behind the year archive at the same address.
+    if value in RESERVED_PAGE_SLUGS or (value.isdigit() and len(value) == 4):
         raise ValidationError("“%(slug)s” is used by the site itself.", params={"slug": value})
 
 
@@ -270,10 +281,9 @@ class Page(models.Model):
 
 
 def _prepare_upload(fieldfile) -> bool:
-    """Scale a newly assigned upload down in place; True when there is a new file to process."""
+    """Normalise a newly assigned upload in place; True when there is a new file to process."""
     if not fieldfile or fieldfile._committed:
         return False
-    replacement = scaled_down(fieldfile, max_px=settings.IMAGE_MAX_PX)
-    if replacement is not None:
-        setattr(fieldfile.instance, fieldfile.field.attname, replacement)
+    replacement = normalised(fieldfile, max_px=settings.IMAGE_MAX_PX)
+    setattr(fieldfile.instance, fieldfile.field.attname, replacement)
     return True

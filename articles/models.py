@@ -171,6 +171,12 @@ class Article(models.Model):
         db_index=True,
         help_text="Leave empty to publish now; a time to come schedules the article.",
     )
+    announced_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the site told subscribers and others that the article became public.",
+    )
     comments_open = models.BooleanField(default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,0 +1,83 @@
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from articles.models import Article
+from articles.publication import (
+    article_announce,
+    article_became_public,
+    article_mark_announced,
+    publication_schedule,
+)
+from tests.factories import ArticleFactory
+
+
+@pytest.fixture
+def announcements():
+    received = []
+
+    def receiver(sender, article, **kwargs):
+        received.append(article.pk)
+
+    article_became_public.connect(receiver)
+    yield received
+    article_became_public.disconnect(receiver)
+
+
+def run_worker():
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_publishing_now_is_announced_once_by_the_worker(announcements):
+    article = ArticleFactory()
+    publication_schedule(article=article)
+
+    run_worker()
+    publication_schedule(article=Article.objects.get(pk=article.pk))
+    run_worker()
+
+    assert announcements == [article.pk]
+    assert Article.objects.get(pk=article.pk).announced_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_scheduled_article_is_announced_only_when_its_time_comes(announcements):
+    article = ArticleFactory(scheduled=True)
+    publication_schedule(article=article)
+
+    run_worker()
+    assert announcements == []
+    queued = DBTaskResult.objects.get()
+    assert queued.run_after == article.published_at
+
+    later = article.published_at + timedelta(minutes=1)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        assert article_announce(article_id=article.pk) is True
+        assert article_announce(article_id=article.pk) is False
+    assert announcements == [article.pk]
+
+
+@pytest.mark.django_db
+def test_draft_or_unpublished_articles_are_never_announced(announcements):
+    draft = ArticleFactory(draft=True)
+    publication_schedule(article=draft)
+    published = ArticleFactory()
+    Article.objects.filter(pk=published.pk).update(status=Article.Status.DRAFT)
+
+    assert article_announce(article_id=draft.pk) is False
+    assert article_announce(article_id=published.pk) is False
+    assert announcements == []
+
+
+@pytest.mark.django_db
+def test_back_issues_marked_announced_are_not_announced(announcements):
+    article = ArticleFactory(published_at=timezone.now() - timedelta(days=300))
+    article_mark_announced(article=article)
+
+    assert article_announce(article_id=article.pk) is False
+    assert announcements == []

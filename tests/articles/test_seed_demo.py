@@ -1,0 +1,84 @@
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from taggit.models import Tag, TaggedItem
+
+from articles.images import rendition_name
+from articles.models import AUTHOR_PHOTO_RENDITIONS, Article, Author, Page, Section
+from articles.roles import AUTHORS, EDITORS
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(**options) -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out, **options)
+    return out.getvalue()
+
+
+def snapshot() -> dict:
+    """Every row the command writes, with the fields a second run might disturb."""
+    return {
+        "articles": sorted(Article.objects.values_list("slug", "updated_at", "image")),
+        "authors": sorted(Author.objects.values_list("slug", "photo", "user_id")),
+        "sections": Section.objects.count(),
+        "pages": sorted(Page.objects.values_list("slug", "updated_at")),
+        "tags": Tag.objects.count(),
+        "tagged": TaggedItem.objects.count(),
+        "users": sorted(get_user_model().objects.values_list("username", "password")),
+    }
+
+
+def test_seed_demo_creates_every_state_once_and_changes_nothing_when_run_again():
+    seed()
+    first = snapshot()
+
+    out = seed()
+
+    assert snapshot() == first
+    assert "0 rows created" in out
+    assert Article.objects.published().count() >= 25
+    assert Article.objects.scheduled().count() == 1
+    assert Article.objects.drafts().count() == 1
+    assert set(Page.objects.values_list("slug", flat=True)) == {"introduction", "donate", "about"}
+    assert Section.objects.count() >= 5
+    assert Article.objects.exclude(image="").count() >= 3
+    # Tag pages have something to list.
+    assert all(tag.taggit_taggeditem_items.count() >= 3 for tag in Tag.objects.all())
+
+
+def test_seed_demo_accounts_can_log_in_with_their_roles(client):
+    out = seed(password="another demo password")
+
+    editor = get_user_model().objects.get(username="editor")
+    author = get_user_model().objects.get(username="author")
+    assert editor.is_staff and author.is_staff
+    assert list(editor.groups.values_list("name", flat=True)) == [EDITORS]
+    assert list(author.groups.values_list("name", flat=True)) == [AUTHORS]
+    assert Author.objects.filter(user=editor).exists()
+    assert client.login(username="editor", password="another demo password")
+    assert "/admin/" in out and "'editor'" in out and "another demo password" in out
+
+
+def test_seed_demo_authors_have_photo_renditions_and_articles_link_to_each_other():
+    seed()
+
+    for author in Author.objects.all():
+        assert author.photo
+        for rendition in AUTHOR_PHOTO_RENDITIONS:
+            assert (
+                Path(settings.MEDIA_ROOT) / rendition_name(author.photo.name, rendition)
+            ).exists()
+    published = list(Article.objects.published())
+    urls = {article.pk: article.get_absolute_url() for article in published}
+    linking = [
+        article
+        for article in published
+        if any(f'href="{url}"' in article.body for pk, url in urls.items() if pk != article.pk)
+    ]
+    assert len(linking) >= 6
+    assert not any("<script" in article.body.lower() for article in Article.objects.all())

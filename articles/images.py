@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from io import BytesIO
 from pathlib import PurePosixPath
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db.models.fields.files import FieldFile
 from PIL import Image, ImageOps
@@ -23,12 +24,18 @@ def normalised(fieldfile: FieldFile, *, max_px: int) -> ContentFile:
     Re-encoding drops EXIF data, so a portrait taken on a phone doesn't publish where it was taken.
     """
     fieldfile.seek(0)
-    with Image.open(fieldfile) as original:
-        fmt = original.format if original.format in {"JPEG", "PNG", "WEBP", "GIF"} else "JPEG"
-        image = ImageOps.exif_transpose(original)
-        if max(image.size) > max_px:
-            image.thumbnail((max_px, max_px), Image.Resampling.LANCZOS)
-        return ContentFile(_encode(image, fmt), name=PurePosixPath(fieldfile.name).name)
+    try:
+        with Image.open(fieldfile) as original:
+            fmt = original.format if original.format in {"JPEG", "PNG", "WEBP", "GIF"} else "JPEG"
+            image = ImageOps.exif_transpose(original)
+            if max(image.size) > max_px:
+                image.thumbnail((max_px, max_px), Image.Resampling.LANCZOS)
+            return ContentFile(_encode(image, fmt), name=PurePosixPath(fieldfile.name).name)
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+        # Whatever wrote the file (admin form, import, command) gets one clear error.
+        raise ValidationError(
+            "The file is not an image that can be read: %(error)s", params={"error": error}
+        ) from error
 
 
 def rendition_name(name: str, rendition: Rendition) -> str:

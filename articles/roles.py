@@ -16,8 +16,8 @@ ROLE_PERMISSIONS = {
     ],
     # Authors write drafts of their own; the admin limits them to those (see ArticleAdmin).
     AUTHORS: [
-        "articles.add_article", "articles.change_article", "articles.view_article",
-        "articles.view_author", "articles.view_section", "taggit.view_tag",
+        "articles.add_article", "articles.change_article", "articles.delete_article",
+        "articles.view_article", "articles.view_author", "articles.view_section", "taggit.view_tag",
     ],
 }  # fmt: skip
 

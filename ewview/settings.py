@@ -132,8 +132,8 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-# Uploads above this size are refused before Pillow reads them.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Uploads bigger than this go to a temporary file instead of memory. The size of a whole request
+# is capped by the proxy in front (e.g. nginx client_max_body_size); see README.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 LOGIN_URL = "admin:login"

@@ -201,3 +201,11 @@ def test_rendition_names_sit_beside_the_original():
 
     assert name.startswith("articles/2024/06/renditions/")
     assert name.endswith(".w480.jpg")
+
+
+def test_unreadable_image_saved_outside_a_form_fails_with_a_clear_error():
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="not an image that can be read"):
+        AuthorFactory(photo=SimpleUploadedFile("x.jpg", b"not an image", content_type="image/jpeg"))
+    assert not Author.objects.exists()

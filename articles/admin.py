@@ -1,0 +1,249 @@
+"""The newsroom's admin: articles written as drafts, published or scheduled by editors.
+
+Publishing is a permission (`articles.publish_article`, held by the Editor group). Staff without
+it (the Author group) see only the articles they created and may change only their drafts; what
+they save stays a draft whatever they post.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.auth import get_permission_codename
+from django.db import models
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+
+from .forms import ArticleAdminForm, AuthorAdminForm
+from .models import Article, Author, Page, Section
+from .publication import publication_schedule
+
+# Names of the submit buttons in templates/admin/articles/article/submit_line.html.
+SAVE_DRAFT = "_save_draft"
+PUBLISH = "_publish"
+
+
+def _site_url(article: Article) -> str:
+    """Where staff read the article: its public page once public, the preview until then."""
+    if article.is_published():
+        return article.get_absolute_url()
+    # A scheduled article's dated URL is not public yet, so it would be a 404.
+    return reverse("articles:preview", kwargs={"pk": article.pk})
+
+
+def _short_datetime(value) -> str:
+    return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+
+
+class StateFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return Article.State.choices
+
+    def queryset(self, request, queryset):
+        # The same rules as the public site's, from the queryset methods.
+        if self.value() == Article.State.DRAFT:
+            return queryset.drafts()
+        if self.value() == Article.State.SCHEDULED:
+            return queryset.scheduled()
+        if self.value() == Article.State.PUBLISHED:
+            return queryset.published()
+        return queryset
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
+    list_display = ["title", "state_label", "section", "byline", "published_at", "comments_open"]
+    list_select_related = ["section"]
+    list_filter = [StateFilter, "section", "authors"]
+    search_fields = ["title", "standfirst", "body"]
+    date_hierarchy = "published_at"
+    # Drafts (no publication time yet) first on every database, then the newest.
+    ordering = [F("published_at").desc(nulls_first=True), "-created_at"]
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["authors"]
+    readonly_fields = ["state_label", "preview_link"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "section", "authors", "tags", "standfirst", "body"]}),
+        ("Featured image", {"fields": ["image", "image_alt", "image_caption", "image_credit"]}),
+        ("Publication", {"fields": ["state_label", "published_at", "preview_link"]}),
+        ("Discussion", {"fields": ["comments_open"]}),
+    ]
+    actions = ["publish_now", "revert_to_draft"]
+
+    # Permissions
+
+    def has_publish_permission(self, request) -> bool:
+        codename = get_permission_codename("publish", self.opts)
+        return request.user.has_perm(f"{self.opts.app_label}.{codename}")
+
+    def _may_edit(self, request, obj) -> bool:
+        """Editors may edit any article; other staff only their own drafts."""
+        if obj is None or self.has_publish_permission(request):
+            return True
+        return obj.created_by_id == request.user.pk and obj.status == Article.Status.DRAFT
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_edit(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).prefetch_related("authors")
+        if not self.has_publish_permission(request):
+            queryset = queryset.filter(created_by=request.user)
+        return queryset
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if not self.has_publish_permission(request):
+            fields = [*fields, "published_at"]
+        return fields
+
+    # Columns and read-only fields
+
+    @admin.display(description="State", ordering="status")
+    def state_label(self, obj) -> str:
+        if obj.state == Article.State.SCHEDULED:
+            return f"Scheduled for {_short_datetime(obj.published_at)}"
+        return obj.state.label
+
+    @admin.display(description="Authors")
+    def byline(self, obj) -> str:
+        return ", ".join(author.name for author in obj.authors.all())
+
+    @admin.display(description="Preview")
+    def preview_link(self, obj) -> str:
+        if obj.pk is None:
+            return "Save the article to preview it."
+        label = "View on site" if obj.is_published() else "Preview as readers will see it"
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>', _site_url(obj), label
+        )
+
+    def view_on_site(self, obj):
+        # Straight to the page, without the contenttypes redirect.
+        return _site_url(obj)
+
+    # Forms and saving
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        own_profile = Author.objects.filter(user=request.user).values_list("pk", flat=True)
+        if "authors" not in initial and own_profile:
+            initial["authors"] = list(own_profile)
+        return initial
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["can_publish"] = self.has_publish_permission(request)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        pressed_publish = PUBLISH in request.POST
+        if not self.has_publish_permission(request):
+            if pressed_publish:
+                self.message_user(
+                    request, "Only editors can publish: saved as a draft.", messages.WARNING
+                )
+            obj.status = Article.Status.DRAFT
+        elif pressed_publish:
+            obj.status = Article.Status.PUBLISHED
+        elif SAVE_DRAFT in request.POST:
+            obj.status = Article.Status.DRAFT
+        # Any other button ("Update") keeps the article's status.
+        super().save_model(request, obj, form, change)
+        publication_schedule(article=obj)
+        if pressed_publish and obj.status == Article.Status.PUBLISHED:
+            self._report_state(request, obj)
+
+    def _report_state(self, request, obj) -> None:
+        if obj.state == Article.State.SCHEDULED:
+            message = format_html(
+                "“{}” is scheduled for {}.", obj.title, _short_datetime(obj.published_at)
+            )
+        else:
+            message = format_html(
+                "“{}” is published: <a href='{}'>view it on the site</a>.",
+                obj.title,
+                obj.get_absolute_url(),
+            )
+        self.message_user(request, message, messages.SUCCESS)
+
+    def _continue_after_draft(self, request):
+        # "Save draft" keeps the editor on the article, like "Save and continue editing".
+        if SAVE_DRAFT in request.POST and "_continue" not in request.POST:
+            request.POST = request.POST.copy()
+            request.POST["_continue"] = "1"
+        return request
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return super().response_add(self._continue_after_draft(request), obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        return super().response_change(self._continue_after_draft(request), obj)
+
+    # Actions
+
+    @admin.action(description="Publish selected articles now", permissions=["publish"])
+    def publish_now(self, request, queryset):
+        now = timezone.now()
+        count = 0
+        for article in queryset.exclude(status=Article.Status.PUBLISHED, published_at__lte=now):
+            article.status = Article.Status.PUBLISHED
+            # A time already past is kept, so an article published before keeps its URL.
+            if article.published_at is None or article.published_at > now:
+                article.published_at = now
+            article.save(update_fields=["status", "published_at", "updated_at"])
+            publication_schedule(article=article)
+            count += 1
+        self.message_user(request, f"Published {count} article(s).", messages.SUCCESS)
+
+    @admin.action(description="Revert selected articles to draft", permissions=["publish"])
+    def revert_to_draft(self, request, queryset):
+        count = queryset.filter(status=Article.Status.PUBLISHED).update(
+            status=Article.Status.DRAFT, updated_at=timezone.now()
+        )
+        self.message_user(request, f"Reverted {count} article(s) to draft.", messages.SUCCESS)
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    form = AuthorAdminForm
+    list_display = ["name_with_photo", "position", "user"]
+    list_select_related = ["user"]
+    search_fields = ["name", "position"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "slug", "position", "user", "photo", "bio", "website"]
+    # Django 6's default; a bare "example.org" becomes an https address.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    @admin.display(description="Name", ordering="name")
+    def name_with_photo(self, obj) -> str:
+        if not obj.photo:
+            return obj.name
+        return format_html(
+            '<img src="{}" width="32" height="32" alt="" loading="lazy"> {}',
+            obj.photo_thumbnail_url,
+            obj.name,
+        )
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "order"]
+    list_editable = ["order"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Page)
+class PageAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "updated_at"]
+    search_fields = ["title", "body"]
+    prepopulated_fields = {"slug": ["title"]}

@@ -219,7 +219,7 @@ class AuthorAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     search_fields = ["name", "position"]
     prepopulated_fields = {"slug": ["name"]}
-    fields = ["name", "slug", "position", "user", "photo", "bio", "website"]
+    fields = ["name", "slug", "position", "user", "notify_of_comments", "photo", "bio", "website"]
     # Django 6's default; a bare "example.org" becomes an https address.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 

@@ -67,6 +67,11 @@ class Author(models.Model):
         help_text="A portrait; large photos are scaled down and square thumbnails made.",
     )
     website = models.URLField(blank=True)
+    notify_of_comments = models.BooleanField(
+        "email me new comments",
+        default=False,
+        help_text="Send the linked user an email for each new public comment on their articles.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -53,11 +53,16 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sites",
     "taggit",
     "django_prose_editor",
     "django_tasks",
     "django_tasks_db",
     "articles",
+    "comments",
+    # django-comments-xtd must come before django-contrib-comments.
+    "django_comments_xtd",
+    "django_comments",
 ]
 
 MIDDLEWARE = [
@@ -181,6 +186,50 @@ SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 ARTICLES_PER_PAGE = int(env("ARTICLES_PER_PAGE", "10"))
 # Uploaded photos and featured images larger than this (pixels on the long side) are scaled down.
 IMAGE_MAX_PX = int(env("IMAGE_MAX_PX", "2000"))
+
+# django.contrib.sites (needed by django-contrib-comments); kept in step with SITE_URL on migrate.
+SITE_ID = 1
+
+# django-comments-xtd, customised in comments/
+COMMENTS_APP = "django_comments_xtd"
+COMMENTS_XTD_MODEL = "comments.models.Comment"
+COMMENTS_XTD_FORM_CLASS = "comments.forms.CommentForm"
+COMMENTS_XTD_SALT = b"ewview.comments.xtd"
+# xtd counts levels from 0: a depth of 4 means a top-level comment and three levels of replies.
+COMMENTS_XTD_MAX_THREAD_LEVEL = int(env("COMMENTS_MAX_DEPTH", "4")) - 1
+COMMENTS_XTD_CONFIRM_EMAIL = True
+# xtd would send mail from threads inside the request; ours goes through django-tasks.
+COMMENTS_XTD_THREADED_EMAILS = False
+COMMENTS_XTD_FROM_EMAIL = DEFAULT_FROM_EMAIL
+COMMENTS_XTD_APP_MODEL_OPTIONS = {
+    "default": {
+        "who_can_post": "all",
+        "allow_flagging": False,
+        "allow_feedback": False,
+        "show_feedback": False,
+    }
+}
+COMMENT_MAX_LENGTH = int(env("COMMENT_MAX_LENGTH", "10000"))
+
+# ewview comment policy: every threshold of moderation and anti-spam.
+COMMENTS_THREADS_PER_PAGE = int(env("COMMENTS_THREADS_PER_PAGE", "50"))
+# Confirmation and mute links stop working after this many seconds.
+COMMENTS_TOKEN_MAX_AGE = int(env("COMMENTS_TOKEN_MAX_AGE", str(7 * 24 * 3600)))
+# A comment with this many links or more waits for a moderator.
+COMMENTS_HOLD_LINK_COUNT = int(env("COMMENTS_HOLD_LINK_COUNT", "2"))
+# Hold the first comment from an address that has no approved comment yet.
+COMMENTS_HOLD_FIRST_COMMENT = env_bool("COMMENTS_HOLD_FIRST_COMMENT", True)
+# (attempts, seconds): comments posted per IP and per email address.
+COMMENTS_RATE_PER_IP = (int(env("COMMENTS_RATE_PER_IP", "5")), 600)
+COMMENTS_RATE_PER_EMAIL = (int(env("COMMENTS_RATE_PER_EMAIL", "5")), 600)
+# Confirmation emails per recipient and per sending IP, so the form can't flood a stranger.
+COMMENTS_CONFIRMATIONS_PER_RECIPIENT = (3, 3600)
+COMMENTS_CONFIRMATIONS_PER_IP = (10, 3600)
+COMMENTS_REPORTS_PER_IP = (10, 3600)
+# "initials" needs no outside request; "gravatar" loads pictures from gravatar.com.
+COMMENTS_AVATARS = env("COMMENTS_AVATARS", "initials")
+# An outside spam check (see comments/spamcheck.py); off unless a key is given.
+AKISMET_API_KEY = env("AKISMET_API_KEY")
 
 # django-taggit
 TAGGIT_CASE_INSENSITIVE = True

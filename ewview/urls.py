@@ -3,13 +3,22 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from comments.feeds import ArticleCommentsFeed
+
 admin.site.site_header = f"{settings.SITE_NAME} administration"
 admin.site.site_title = settings.SITE_NAME
 admin.site.index_title = "Publishing"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("comments/", include("comments.urls")),
     path("", include("articles.urls")),
+    # After the articles' URLs, whose converters it uses.
+    path(
+        "<yyyy:year>/<mm:month>/<dd:day>/<slug:slug>/feed/",
+        ArticleCommentsFeed(),
+        name="article-comments-feed",
+    ),
 ]
 
 if settings.SERVE_MEDIA:

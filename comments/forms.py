@@ -1,0 +1,75 @@
+from django import forms
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.validators import URLValidator
+from django_comments_xtd.forms import XtdCommentForm
+
+from .models import Comment
+
+
+class CommentForm(XtdCommentForm):
+    """xtd's form with our labels, http(s)-only websites, checked replies and no duplicates."""
+
+    url = forms.CharField(
+        label="Website",
+        required=False,
+        max_length=200,
+        validators=[URLValidator(schemes=["http", "https"])],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].label = "Name"
+        self.fields["name"].widget.attrs.update(placeholder="", autocomplete="name")
+        self.fields["email"].label = "Email"
+        self.fields[
+            "email"
+        ].help_text = "Never shown. We email you a link that publishes your comment."
+        self.fields["email"].widget = forms.EmailInput(attrs={"autocomplete": "email"})
+        self.fields["url"].widget = forms.URLInput(
+            attrs={"placeholder": "https://", "autocomplete": "url"}
+        )
+        self.fields["url"].help_text = "Optional; your name will link to it."
+        self.fields["comment"].label = "Comment"
+        self.fields["comment"].widget.attrs.update(placeholder="", rows=8)
+        self.fields["comment"].help_text = (
+            f"Plain text, up to {settings.COMMENT_MAX_LENGTH:,} characters. Links are allowed, but "
+            f"comments with {settings.COMMENTS_HOLD_LINK_COUNT} or more wait for a moderator."
+        )
+        self.fields["followup"].label = "Notify me of follow-up comments by email"
+
+    def clean_url(self):
+        return self.cleaned_data["url"].strip()
+
+    def clean_reply_to(self):
+        parent_id = self.cleaned_data["reply_to"]
+        if not parent_id:
+            return 0
+        parent = Comment.objects.filter(
+            pk=parent_id,
+            content_type=ContentType.objects.get_for_model(self.target_object),
+            object_pk=str(self.target_object.pk),
+            is_public=True,
+            is_removed=False,
+        ).first()
+        if parent is None:
+            raise forms.ValidationError("The comment you are replying to is not available.")
+        if not parent.allow_thread():
+            # Past the deepest level, a reply joins its parent's conversation instead.
+            return parent.parent_id
+        return parent_id
+
+    def clean(self):
+        cleaned = super().clean()
+        email, text = cleaned.get("email"), cleaned.get("comment")
+        if email and text and self._is_duplicate(email, text):
+            raise forms.ValidationError("You have already posted this comment.")
+        return cleaned
+
+    def _is_duplicate(self, email: str, text: str) -> bool:
+        return Comment.objects.filter(
+            content_type=ContentType.objects.get_for_model(self.target_object),
+            object_pk=str(self.target_object.pk),
+            user_email__iexact=email,
+            comment=text,
+        ).exists()

@@ -1,0 +1,135 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django_comments_xtd.models import XtdComment
+
+from articles.models import Article
+
+
+class Comment(XtdComment):
+    """A reader's comment: django-comments-xtd's threaded comment plus our moderation record."""
+
+    # Named explicitly: the default reverse name "comment" clashes with the comment's text field.
+    xtdcomment_ptr = models.OneToOneField(
+        XtdComment,
+        on_delete=models.CASCADE,
+        parent_link=True,
+        primary_key=True,
+        related_name="moderated",
+    )
+
+    held_reasons = models.JSONField(
+        default=list, blank=True, help_text="Why the comment was held for moderation."
+    )
+    is_spam = models.BooleanField(default=False, db_index=True)
+    # Set once followers have been told about the comment, so they never hear twice.
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["thread_id", "order"]
+        verbose_name = "comment"
+
+    def get_absolute_url(self, anchor_pattern="#c%(id)s"):
+        """The comment on its article's page, on the page of the thread it belongs to."""
+        from .selectors import comment_page_number
+
+        url = self.content_object.get_absolute_url()
+        page = comment_page_number(self)
+        if page > 1:
+            url += f"?cpage={page}"
+        return url + (anchor_pattern % {"id": self.pk})
+
+
+class PendingComment(models.Model):
+    """A guest's comment waiting for the confirmation link emailed to them."""
+
+    data = models.JSONField(help_text="The comment as posted, until it is confirmed.")
+    email = models.EmailField(db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    comment = models.OneToOneField(
+        Comment,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The comment made when the link was followed.",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Pending comment from {self.email}"
+
+
+class BlockedItem(models.Model):
+    """Something that sends a comment to moderation: a word, an address, a domain or an IP."""
+
+    class Kind(models.TextChoices):
+        WORD = "word", "Word or phrase"
+        EMAIL = "email", "Email address"
+        DOMAIN = "domain", "Email or website domain"
+        IP = "ip", "IP address"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    value = models.CharField(max_length=254, help_text="Matched without regard to case.")
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "value"]
+        verbose_name = "blocklist entry"
+        verbose_name_plural = "blocklist"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "value"], name="unique_blocked_item")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.value}"
+
+    def save(self, *args, **kwargs):
+        self.value = self.value.strip().lower()
+        super().save(*args, **kwargs)
+
+
+class CommentReport(models.Model):
+    """A reader's report that a comment breaks the rules ("flag")."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    reason = models.CharField(max_length=300, blank=True)
+    # A hash, not the address: enough to count one report per reader, nothing more.
+    reporter_hash = models.CharField(max_length=64)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved = models.BooleanField(default=False, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "reporter_hash"], name="one_report_per_reader"
+            )
+        ]
+
+    def __str__(self):
+        return f"Report on comment {self.comment_id}"
+
+
+class Linkback(models.Model):
+    """One article of ours linking to another: shown as a pingback under the linked article."""
+
+    source = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="linkbacks_out")
+    target = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="linkbacks_in")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target"], name="unique_linkback"),
+            models.CheckConstraint(condition=~Q(source=models.F("target")), name="no_self_link"),
+        ]
+
+    def __str__(self):
+        return f"{self.source} → {self.target}"

@@ -1,0 +1,64 @@
+"""What happens to a new comment: published at once, or held for a moderator, and why.
+
+Every threshold is a setting (COMMENTS_* in ewview/settings.py).
+"""
+
+import re
+
+from django.conf import settings
+from django.db.models import Q
+
+from .models import BlockedItem, Comment
+from .spamcheck import spam_checker
+
+LINK_PATTERN = re.compile(r"(https?://|www\.)\S+", re.IGNORECASE)
+
+REASON_LINKS = "links"
+REASON_FIRST_COMMENT = "first comment"
+REASON_BLOCKLIST = "blocklist"
+REASON_SPAM_CHECK = "spam check"
+
+
+def count_links(text: str) -> int:
+    return len(LINK_PATTERN.findall(text))
+
+
+def hold_reasons(*, text: str, email: str, url: str, ip: str, is_staff: bool = False) -> list[str]:
+    """Why a comment should wait for a moderator; empty when it can be published at once."""
+    if is_staff:
+        return []
+    reasons = []
+    links = count_links(text)
+    if links >= settings.COMMENTS_HOLD_LINK_COUNT:
+        reasons.append(f"{REASON_LINKS}: {links}")
+    if settings.COMMENTS_HOLD_FIRST_COMMENT and not has_approved_comment(email):
+        reasons.append(REASON_FIRST_COMMENT)
+    if match := blocklist_match(text=text, email=email, url=url, ip=ip):
+        reasons.append(f"{REASON_BLOCKLIST}: {match}")
+    if spam_checker().is_spam(text=text, email=email, url=url, ip=ip):
+        reasons.append(REASON_SPAM_CHECK)
+    return reasons
+
+
+def has_approved_comment(email: str) -> bool:
+    return Comment.objects.filter(
+        user_email__iexact=email, is_public=True, is_removed=False, is_spam=False
+    ).exists()
+
+
+def blocklist_match(*, text: str, email: str, url: str, ip: str) -> str | None:
+    """The first blocklist entry the comment matches, described, or None."""
+    email = email.strip().lower()
+    email_domain = email.rpartition("@")[2]
+    url_domain = re.sub(r"^https?://", "", url.strip().lower()).split("/")[0].split(":")[0]
+    candidates = BlockedItem.objects.filter(
+        Q(kind=BlockedItem.Kind.EMAIL, value=email)
+        | Q(kind=BlockedItem.Kind.DOMAIN, value__in=[email_domain, url_domain])
+        | Q(kind=BlockedItem.Kind.IP, value=ip)
+        | Q(kind=BlockedItem.Kind.WORD)
+    )
+    lowered = f"{text}\n{url}".lower()
+    for item in candidates:
+        if item.kind != BlockedItem.Kind.WORD or item.value in lowered:
+            return str(item)
+    return None

@@ -1,0 +1,32 @@
+from django.db.models.signals import post_save
+from django_comments.signals import comment_was_posted
+from django_comments_xtd import views as xtd_views
+from django_comments_xtd.models import TmpXtdComment
+from django_comments_xtd.moderation import moderator
+
+from articles.models import Article
+
+from .moderation import ArticleCommentModerator
+
+
+def connect() -> None:
+    moderator.register(Article, ArticleCommentModerator)
+    # xtd's own handler mails from the request and makes tokens that never expire; ours
+    # keeps the comment until confirmed and mails through background tasks.
+    comment_was_posted.disconnect(xtd_views.on_comment_was_posted, sender=TmpXtdComment)
+    comment_was_posted.connect(on_comment_was_posted, sender=TmpXtdComment)
+    post_save.connect(on_article_saved, sender=Article, dispatch_uid="comments.linkbacks")
+
+
+def on_comment_was_posted(sender, comment, request, **kwargs):
+    from .services import comment_submit
+
+    comment_submit(tmp_comment=comment, request=request)
+
+
+def on_article_saved(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    from .linkbacks import linkbacks_refresh
+
+    linkbacks_refresh(article=instance)

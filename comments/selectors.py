@@ -1,0 +1,129 @@
+"""Reading comments: the thread on an article page, its pages, and who hears of new comments."""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+
+from articles.models import Article
+
+from .models import Comment, Linkback
+
+
+def public_comments(article: Article):
+    """The comments anyone may read on `article`, in thread order."""
+    return Comment.objects.filter(
+        content_type=ContentType.objects.get_for_model(Article),
+        object_pk=str(article.pk),
+        is_public=True,
+        is_removed=False,
+    ).order_by("thread_id", "order")
+
+
+@dataclass
+class ThreadNode:
+    comment: Comment
+    number: int | None = None  # top-level comments are numbered 1, 2, 3…
+    children: list["ThreadNode"] = field(default_factory=list)
+
+
+@dataclass
+class ThreadPage:
+    nodes: list[ThreadNode]
+    total: int
+    number: int
+    has_next: bool
+    has_previous: bool
+
+
+def comment_thread(article: Article, *, page: int = 1) -> ThreadPage:
+    """One page of the article's threads, nested, in two queries whatever their size."""
+    per_page = settings.COMMENTS_THREADS_PER_PAGE
+    comments = public_comments(article)
+    thread_ids = list(
+        comments.filter(level=0)
+        .order_by("thread_id")
+        .values_list("thread_id", flat=True)[(page - 1) * per_page : page * per_page + 1]
+    )
+    has_next = len(thread_ids) > per_page
+    thread_ids = thread_ids[:per_page]
+    rows = list(comments.filter(thread_id__in=thread_ids).select_related("user"))
+    # On a thread that fits one page, the rows are the whole count.
+    total = len(rows) if page == 1 and not has_next else comments.count()
+    return ThreadPage(
+        nodes=_nest(rows, first_number=(page - 1) * per_page + 1),
+        total=total,
+        number=page,
+        has_next=has_next,
+        has_previous=page > 1,
+    )
+
+
+def _nest(rows, *, first_number: int) -> list[ThreadNode]:
+    """Nest comments given in (thread, order) order under their parents."""
+    roots: list[ThreadNode] = []
+    by_id: dict[int, ThreadNode] = {}
+    for comment in rows:
+        node = ThreadNode(comment)
+        by_id[comment.pk] = node
+        parent = by_id.get(comment.parent_id) if comment.parent_id != comment.pk else None
+        if parent is None:
+            node.number = first_number + len(roots)
+            roots.append(node)
+        else:
+            parent.children.append(node)
+    return roots
+
+
+def comment_page_number(comment: Comment) -> int:
+    """The page of its article's thread list that shows `comment`."""
+    threads_before = Comment.objects.filter(
+        content_type_id=comment.content_type_id,
+        object_pk=comment.object_pk,
+        is_public=True,
+        is_removed=False,
+        level=0,
+        thread_id__lt=comment.thread_id,
+    ).count()
+    return threads_before // settings.COMMENTS_THREADS_PER_PAGE + 1
+
+
+def comment_followers(comment: Comment) -> list[tuple[str, str]]:
+    """(email, name) of everyone following the article's comments, but not the comment's author."""
+    rows = (
+        Comment.objects.filter(
+            content_type_id=comment.content_type_id,
+            object_pk=comment.object_pk,
+            is_public=True,
+            is_removed=False,
+            followup=True,
+        )
+        .exclude(user_email__iexact=comment.user_email)
+        .order_by("submit_date")
+        .values_list("user_email", "user_name")
+    )
+    followers: dict[str, tuple[str, str]] = {}
+    for email, name in rows:
+        followers.setdefault(email.lower(), (email, name))
+    return list(followers.values())
+
+
+def comment_notified_authors(comment: Comment) -> list[tuple[str, str]]:
+    """(email, name) of the article's authors who asked to hear of new comments."""
+    article = comment.content_object
+    return [
+        (author.user.email, author.name)
+        for author in article.authors.filter(
+            notify_of_comments=True, user__isnull=False
+        ).select_related("user")
+        if author.user.email and author.user.email.lower() != comment.user_email.lower()
+    ]
+
+
+def article_linkbacks(article: Article):
+    """Published articles of ours that link to `article`."""
+    return (
+        Linkback.objects.filter(target=article, source__in=Article.objects.published())
+        .select_related("source")
+        .order_by("created_at")
+    )

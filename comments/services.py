@@ -1,0 +1,270 @@
+"""Everything that changes comments: posting, confirming, publishing, muting, moderating."""
+
+import logging
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from articles.models import Article
+from ewview.ratelimit import hit
+
+from .models import BlockedItem, Comment, CommentReport, PendingComment
+from .policy import hold_reasons
+from .selectors import comment_followers, comment_notified_authors
+from .tokens import CONFIRM_SALT, MUTE_SALT, make_token
+
+logger = logging.getLogger(__name__)
+
+
+class CommentsClosed(Exception):
+    """The article no longer takes comments."""
+
+
+def comment_data(tmp_comment) -> dict:
+    """The fields of a posted (not yet saved) xtd comment, as JSON-safe data."""
+    return {
+        "content_type_id": tmp_comment.content_type.pk,
+        "object_pk": str(tmp_comment.object_pk),
+        "site_id": tmp_comment.site_id,
+        "user_id": tmp_comment.user.pk if tmp_comment.user else None,
+        "user_name": tmp_comment.user_name,
+        "user_email": tmp_comment.user_email,
+        "user_url": tmp_comment.user_url or "",
+        "comment": tmp_comment.comment,
+        "submit_date": tmp_comment.submit_date.isoformat(),
+        "ip_address": tmp_comment.ip_address,
+        "parent_id": tmp_comment.parent_id or 0,
+        "followup": bool(tmp_comment.followup),
+    }
+
+
+def comment_submit(*, tmp_comment, request) -> None:
+    """A valid comment: a signed-in reader's is saved, a guest's waits for confirmation."""
+    data = comment_data(tmp_comment)
+    user = tmp_comment.user
+    if user is not None and user.is_authenticated:
+        comment = comment_create(data=data, is_staff=user.is_staff)
+        tmp_comment.xtd_comment = comment  # lets xtd's "sent" page find it
+    else:
+        pending_comment_create(data=data, ip=data["ip_address"] or "")
+
+
+def comment_create(*, data: dict, is_staff: bool = False) -> Comment:
+    """Save a comment, held for a moderator if the policy says so; followers hear of it."""
+    article = _commentable_article(data)
+    reasons = hold_reasons(
+        text=data["comment"],
+        email=data["user_email"],
+        url=data["user_url"],
+        ip=data["ip_address"] or "",
+        is_staff=is_staff,
+    )
+    comment = Comment(
+        content_type_id=data["content_type_id"],
+        object_pk=data["object_pk"],
+        site_id=data["site_id"],
+        user_id=data["user_id"],
+        user_name=data["user_name"],
+        user_email=data["user_email"],
+        user_url=data["user_url"],
+        comment=data["comment"],
+        submit_date=parse_datetime(data["submit_date"]),
+        ip_address=data["ip_address"],
+        parent_id=data["parent_id"],
+        followup=data["followup"],
+        is_public=not reasons,
+        held_reasons=reasons,
+    )
+    comment.content_object = article
+    comment.save()
+    if comment.is_public:
+        comment_published(comment=comment)
+    return comment
+
+
+def _commentable_article(data: dict) -> Article:
+    if data["content_type_id"] != ContentType.objects.get_for_model(Article).pk:
+        raise CommentsClosed
+    article = Article.objects.published().filter(pk=data["object_pk"]).first()
+    if article is None or not article.comments_open:
+        raise CommentsClosed
+    return article
+
+
+def pending_comment_create(*, data: dict, ip: str) -> PendingComment:
+    """Keep a guest's comment and email them the link that publishes it."""
+    pending = PendingComment.objects.create(data=data, email=data["user_email"])
+    if confirmation_allowed(email=pending.email, ip=ip):
+        transaction.on_commit(lambda: _enqueue_confirmation(pending.pk))
+    else:
+        logger.info("Confirmation email for pending comment %s not sent: rate limited", pending.pk)
+    return pending
+
+
+def confirmation_allowed(*, email: str, ip: str) -> bool:
+    per_recipient, recipient_window = settings.COMMENTS_CONFIRMATIONS_PER_RECIPIENT
+    per_ip, ip_window = settings.COMMENTS_CONFIRMATIONS_PER_IP
+    return hit("comment-confirm-ip", ip, limit=per_ip, window=ip_window) and hit(
+        "comment-confirm-to", email, limit=per_recipient, window=recipient_window
+    )
+
+
+def _enqueue_confirmation(pending_id: int) -> None:
+    from .tasks import send_confirmation
+
+    send_confirmation.enqueue(pending_id=pending_id)
+
+
+def confirmation_send(*, pending_id: int) -> None:
+    """Email the confirmation link; the email repeats nothing the commenter wrote."""
+    pending = PendingComment.objects.filter(pk=pending_id, comment__isnull=True).first()
+    if pending is None:
+        return
+    article = Article.objects.filter(pk=pending.data["object_pk"]).first()
+    context = {
+        "article": article,
+        "confirm_url": settings.SITE_URL
+        + reverse("comments-xtd-confirm", args=[make_token(pending.pk, salt=CONFIRM_SALT)]),
+        "valid_days": settings.COMMENTS_TOKEN_MAX_AGE // 86400,
+    }
+    _send("emails/comments/confirm", context, to=pending.email)
+
+
+def comment_confirm(*, pending_id: int) -> tuple[Comment, bool]:
+    """Publish (or hold) a guest's comment from its confirmation link; True if new this time."""
+    with transaction.atomic():
+        pending = PendingComment.objects.select_for_update().get(pk=pending_id)
+        if pending.comment_id is not None:
+            return pending.comment, False
+        comment = comment_create(data=pending.data)
+        pending.comment = comment
+        pending.save(update_fields=["comment"])
+    return comment, True
+
+
+def comment_published(*, comment: Comment) -> None:
+    """A comment became public: tell followers and authors, once, in the background."""
+    from .tasks import notify_followers
+
+    transaction.on_commit(lambda: notify_followers.enqueue(comment_id=comment.pk))
+
+
+def comments_approve(*, comments) -> int:
+    """Publish held comments; each notifies exactly as if it had been public at once."""
+    approved = 0
+    for comment in comments:
+        if comment.is_public and not comment.is_spam:
+            continue
+        comment.is_public = True
+        comment.is_spam = False
+        comment.save(update_fields=["is_public", "is_spam"])
+        comment_published(comment=comment)
+        approved += 1
+    return approved
+
+
+def comments_mark_spam(*, comments, block_sender: bool = False) -> int:
+    """Hide comments as spam; optionally send their authors' future comments to moderation."""
+    count = 0
+    for comment in comments:
+        comment.is_public = False
+        comment.is_spam = True
+        comment.save(update_fields=["is_public", "is_spam"])
+        if block_sender:
+            BlockedItem.objects.get_or_create(
+                kind=BlockedItem.Kind.EMAIL,
+                value=comment.user_email.strip().lower(),
+                defaults={"note": f"Marked as spam (comment {comment.pk})"},
+            )
+            if comment.ip_address:
+                BlockedItem.objects.get_or_create(
+                    kind=BlockedItem.Kind.IP,
+                    value=comment.ip_address,
+                    defaults={"note": f"Marked as spam (comment {comment.pk})"},
+                )
+        count += 1
+    CommentReport.objects.filter(comment__in=[c.pk for c in comments]).update(resolved=True)
+    return count
+
+
+def followers_notify(*, comment_id: int) -> int:
+    """Email each follower of the thread's article, and opted-in authors; returns emails sent."""
+    with transaction.atomic():
+        claimed = Comment.objects.filter(
+            pk=comment_id, is_public=True, is_removed=False, notified_at__isnull=True
+        ).update(notified_at=timezone.now())
+        if not claimed:
+            return 0
+        comment = Comment.objects.select_related("content_type").get(pk=comment_id)
+        article = comment.content_object
+        messages = [
+            _message(
+                "emails/comments/followup",
+                {
+                    "comment": comment,
+                    "article": article,
+                    "name": name,
+                    "mute_url": settings.SITE_URL
+                    + reverse("comments-xtd-mute", args=[mute_token(email, article)]),
+                },
+                to=email,
+            )
+            for email, name in comment_followers(comment)
+        ]
+        messages += [
+            _message(
+                "emails/comments/author_notice",
+                {"comment": comment, "article": article, "name": name},
+                to=email,
+            )
+            for email, name in comment_notified_authors(comment)
+        ]
+        # Sent inside the transaction: if the mail server fails, the claim is undone and the
+        # task can run again.
+        with get_connection() as connection:
+            return connection.send_messages(messages) or 0
+
+
+def mute_token(email: str, article: Article) -> str:
+    return make_token({"email": email.lower(), "article": article.pk}, salt=MUTE_SALT)
+
+
+def thread_mute(*, email: str, article_id: int) -> int:
+    """Stop follow-up emails for this address on this article."""
+    return Comment.objects.filter(
+        content_type=ContentType.objects.get_for_model(Article),
+        object_pk=str(article_id),
+        user_email__iexact=email,
+        followup=True,
+    ).update(followup=False)
+
+
+def comment_report(*, comment: Comment, reporter: str, reason: str, user=None) -> bool:
+    """Record a reader's report; one per reader per comment. True if it is new."""
+    import hashlib
+
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{reporter}".encode()).hexdigest()
+    _, created = CommentReport.objects.get_or_create(
+        comment=comment,
+        reporter_hash=digest,
+        defaults={"reason": reason[:300], "user": user if user and user.is_authenticated else None},
+    )
+    return created
+
+
+def _message(template: str, context: dict, *, to: str) -> EmailMultiAlternatives:
+    context = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context}
+    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+    message = EmailMultiAlternatives(subject, render_to_string(f"{template}.txt", context), to=[to])
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    return message
+
+
+def _send(template: str, context: dict, *, to: str) -> None:
+    _message(template, context, to=to).send()

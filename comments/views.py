@@ -1,0 +1,134 @@
+"""Comment flows. Links from emails open a page with one button; only the POST acts, because
+mail scanners follow every link in a message."""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_http_methods, require_POST
+from django_comments.views.comments import post_comment as library_post_comment
+from django_comments_xtd import views as xtd_views
+
+from articles.models import Article
+from ewview.ratelimit import client_ip, hit
+
+from .forms import CommentForm
+from .models import Comment, PendingComment
+from .services import CommentsClosed, comment_confirm, comment_report, thread_mute
+from .tokens import CONFIRM_SALT, MUTE_SALT, TokenExpired, TokenInvalid, read_token
+
+
+@csrf_protect
+@require_POST
+def post_comment(request):
+    """django-contrib-comments' post view, behind our per-IP and per-address rate limits."""
+    if _too_many_comments(request):
+        return _form_again(
+            request,
+            "You have posted several comments in a short time. Please wait a few minutes "
+            "and send this one again: what you wrote is kept below.",
+            status=429,
+        )
+    return library_post_comment(request)
+
+
+def _too_many_comments(request) -> bool:
+    per_ip, ip_window = settings.COMMENTS_RATE_PER_IP
+    per_email, email_window = settings.COMMENTS_RATE_PER_EMAIL
+    email = request.POST.get("email") or getattr(request.user, "email", "") or ""
+    ip_ok = hit("comment-post-ip", client_ip(request), limit=per_ip, window=ip_window)
+    email_ok = not email or hit("comment-post-email", email, limit=per_email, window=email_window)
+    return not (ip_ok and email_ok)
+
+
+def _form_again(request, message: str, *, status: int):
+    article = Article.objects.published().filter(pk=request.POST.get("object_pk")).first()
+    if article is None:
+        raise Http404
+    form = CommentForm(article, data=request.POST)
+    form.is_valid()
+    return render(
+        request,
+        "comments/preview.html",
+        {"form": form, "comment": request.POST.get("comment", ""), "notice": message},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request, token):
+    try:
+        pending_id = read_token(token, salt=CONFIRM_SALT)
+    except TokenExpired:
+        return render(request, "comments/link_expired.html", status=410)
+    except TokenInvalid:
+        return render(request, "comments/link_invalid.html", status=400)
+    pending = get_object_or_404(PendingComment, pk=pending_id)
+    article = Article.objects.filter(pk=pending.data["object_pk"]).first()
+    if request.method == "GET":
+        if pending.comment_id:
+            return render(request, "comments/already_confirmed.html", {"comment": pending.comment})
+        return render(request, "comments/confirm.html", {"article": article})
+    try:
+        comment, created = comment_confirm(pending_id=pending.pk)
+    except CommentsClosed:
+        return render(request, "comments/closed.html", {"article": article}, status=410)
+    if not created:
+        return render(request, "comments/already_confirmed.html", {"comment": comment})
+    if not comment.is_public:
+        return render(request, "django_comments_xtd/moderated.html", {"comment": comment})
+    return redirect(comment.get_absolute_url())
+
+
+@require_http_methods(["GET", "POST"])
+def mute(request, token):
+    try:
+        value = read_token(token, salt=MUTE_SALT)
+    except TokenExpired:
+        return render(request, "comments/link_expired.html", status=410)
+    except TokenInvalid:
+        return render(request, "comments/link_invalid.html", status=400)
+    article = get_object_or_404(Article, pk=value["article"])
+    if request.method == "GET":
+        return render(request, "comments/mute.html", {"article": article})
+    thread_mute(email=value["email"], article_id=article.pk)
+    return render(request, "comments/muted.html", {"article": article})
+
+
+def sent(request):
+    """After posting: xtd's page (check your email, held for moderation, or the comment)."""
+    return xtd_views.sent(request)
+
+
+def reply(request, cid):
+    """Reply without JavaScript: the comment and a form under it."""
+    comment = get_object_or_404(Comment, pk=cid, is_public=True, is_removed=False)
+    if not isinstance(comment.content_object, Article) or not comment.content_object.is_published():
+        raise Http404
+    return xtd_views.reply(request, cid)
+
+
+@require_http_methods(["GET", "POST"])
+def report(request, comment_id):
+    """A reader flags a comment for the moderators."""
+    comment = get_object_or_404(
+        Comment,
+        pk=comment_id,
+        is_public=True,
+        is_removed=False,
+        content_type=ContentType.objects.get_for_model(Article),
+    )
+    if request.method == "GET":
+        return render(request, "comments/report.html", {"comment": comment})
+    limit, window = settings.COMMENTS_REPORTS_PER_IP
+    ip = client_ip(request)
+    if hit("comment-report-ip", ip, limit=limit, window=window):
+        reporter = f"user:{request.user.pk}" if request.user.is_authenticated else f"ip:{ip}"
+        comment_report(
+            comment=comment,
+            reporter=reporter,
+            reason=request.POST.get("reason", ""),
+            user=request.user,
+        )
+    return render(request, "comments/reported.html", {"comment": comment})

@@ -1,0 +1,185 @@
+import re
+
+import pytest
+from django.core import mail
+
+from comments.models import Comment, PendingComment
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+CONFIRM_LINK = re.compile(r"http://[^\s\"<]+/comments/confirm/[^/\s\"<]+/")
+
+
+def test_guest_comment_waits_for_the_emailed_link(client, article, post_data, run_tasks):
+    response = run_tasks(lambda: client.post("/comments/post/", post_data(article)))
+
+    assert response.status_code == 302
+    assert not Comment.objects.exists()
+    assert PendingComment.objects.get().email == "rana@example.org"
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["rana@example.org"]
+    assert CONFIRM_LINK.search(message.body)
+    assert "Check your email" in client.get(response["Location"], follow=True).content.decode()
+
+
+def test_confirmation_email_repeats_nothing_the_commenter_wrote(
+    client, article, post_data, run_tasks
+):
+    data = post_data(
+        article,
+        name="Buy cheap pills at spam.example",
+        comment="Visit https://spam.example/offer now",
+    )
+    run_tasks(lambda: client.post("/comments/post/", data))
+
+    message = mail.outbox[0]
+    html = message.alternatives[0][0]
+    for text in (message.subject, message.body, html):
+        assert "spam.example" not in text
+        assert "Buy cheap" not in text
+
+
+def test_following_the_link_then_pressing_the_button_publishes(
+    client, article, post_data, run_tasks
+):
+    run_tasks(lambda: client.post("/comments/post/", post_data(article)))
+    link = CONFIRM_LINK.search(mail.outbox[0].body).group(0)
+    path = link.split("://", 1)[1].split("/", 1)[1]
+
+    page = client.get("/" + path)
+    assert page.status_code == 200
+    assert "Publish my comment" in page.content.decode()
+    assert not Comment.objects.exists()  # a mail scanner's GET changes nothing
+
+    response = client.post("/" + path)
+    comment = Comment.objects.get()
+    assert comment.is_public is False  # a first comment from this address waits for a moderator
+    assert "awaiting moderation" in response.content.decode()
+
+    again = client.post("/" + path)
+    assert "already confirmed" in again.content.decode()
+    assert Comment.objects.count() == 1
+
+
+def test_returning_commenter_is_published_on_confirmation(client, article, post_data, run_tasks):
+    Comment.objects.create(
+        content_object=article,
+        site_id=1,
+        user_name="Rana Haddad",
+        user_email="Rana@Example.org",
+        comment="Earlier approved comment.",
+        is_public=True,
+    )
+    run_tasks(lambda: client.post("/comments/post/", post_data(article, comment="Second one.")))
+    path = "/" + CONFIRM_LINK.search(mail.outbox[0].body).group(0).split("/", 3)[3]
+
+    response = client.post(path)
+
+    new = Comment.objects.get(comment="Second one.")
+    assert new.is_public is True
+    assert response.status_code == 302
+    assert response["Location"] == f"{article.get_absolute_url()}#c{new.pk}"
+
+
+def test_signed_in_reader_posts_without_confirmation(client, article, post_data, run_tasks):
+    user = UserFactory(first_name="Omar", email="omar@example.org")
+    Comment.objects.create(
+        content_object=article, site_id=1, user_name="Omar", user_email="omar@example.org",
+        comment="Approved before.", is_public=True,
+    )  # fmt: skip
+    client.force_login(user)
+
+    data = post_data(article, name="", email="", comment="Logged in.")
+    run_tasks(lambda: client.post("/comments/post/", data))
+
+    comment = Comment.objects.get(comment="Logged in.")
+    assert comment.is_public and comment.user == user
+    assert not PendingComment.objects.exists()
+    assert all("confirm" not in m.subject.lower() for m in mail.outbox)
+
+
+def test_invalid_form_shows_errors_and_keeps_what_was_typed(client, article, post_data):
+    data = post_data(article, email="not-an-address", comment="My carefully written argument.")
+
+    response = client.post("/comments/post/", data)
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Enter a valid email address." in content
+    assert "My carefully written argument." in content
+    assert 'value="Rana Haddad"' in content
+
+
+def test_overlong_comment_is_refused_with_a_clear_message(client, article, post_data, settings):
+    response = client.post("/comments/post/", post_data(article, comment="x" * 10001))
+
+    assert "at most 10000 characters" in response.content.decode()
+    assert not PendingComment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "ftp://files.example.org", "data:text/html,x"]
+)
+def test_website_must_be_http_or_https(client, article, post_data, url):
+    response = client.post("/comments/post/", post_data(article, url=url))
+
+    assert "Enter a valid URL." in response.content.decode()
+    assert not PendingComment.objects.exists()
+
+
+def test_closed_article_shows_no_form_and_refuses_posts(client, article, post_data):
+    data = post_data(article)
+    article.comments_open = False
+    article.save()
+
+    page = client.get(article.get_absolute_url()).content.decode()
+    response = client.post("/comments/post/", data)
+
+    assert "Comments are closed." in page and 'name="comment"' not in page
+    assert response.status_code == 400
+    assert not PendingComment.objects.exists()
+
+
+def test_honeypot_filled_in_by_a_bot_is_refused(client, article, post_data):
+    response = client.post("/comments/post/", post_data(article, honeypot="gotcha"))
+
+    assert response.status_code == 400
+    assert not PendingComment.objects.exists()
+
+
+def test_exact_duplicate_is_refused(client, article, post_data):
+    Comment.objects.create(
+        content_object=article, site_id=1, user_name="Rana", user_email="rana@example.org",
+        comment="Same words.", is_public=True,
+    )  # fmt: skip
+
+    response = client.post("/comments/post/", post_data(article, comment="Same words."))
+
+    assert "You have already posted this comment." in response.content.decode()
+
+
+def test_posting_is_rate_limited_per_ip_keeping_the_text(client, article, post_data, settings):
+    settings.COMMENTS_RATE_PER_IP = (2, 600)
+    for n in range(2):
+        client.post(
+            "/comments/post/", post_data(article, email=f"r{n}@example.org", comment=f"c{n}")
+        )
+
+    response = client.post("/comments/post/", post_data(article, comment="Third, kept."))
+
+    assert response.status_code == 429
+    assert "wait a few minutes" in response.content.decode()
+    assert "Third, kept." in response.content.decode()
+    assert PendingComment.objects.count() == 2
+
+
+def test_confirmation_emails_to_one_recipient_are_limited(
+    client, article, post_data, run_tasks, settings
+):
+    settings.COMMENTS_CONFIRMATIONS_PER_RECIPIENT = (2, 3600)
+    for n in range(4):
+        run_tasks(lambda n=n: client.post("/comments/post/", post_data(article, comment=f"c{n}")))
+
+    assert len(mail.outbox) == 2

@@ -1,0 +1,1 @@
+"""Readers' comments: django-comments-xtd customised for ewview."""

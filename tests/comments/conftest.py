@@ -32,8 +32,12 @@ def post_data():
 
 
 @pytest.fixture
-def run_tasks(django_capture_on_commit_callbacks):
-    """Run what a request queued for after its commit, then the task worker until it is idle."""
+def run_tasks(transactional_db, django_capture_on_commit_callbacks):
+    """Run what a request queued for after its commit, then the task worker until it is idle.
+
+    The worker drops connections that are inside a transaction, as a test's would be, so tests
+    using it run on committed data (transactional_db).
+    """
 
     def run(action):
         with django_capture_on_commit_callbacks(execute=True):

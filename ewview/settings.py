@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "articles",
     "comments",
+    "subscriptions",
     # django-comments-xtd must come before django-contrib-comments.
     "django_comments_xtd",
     "django_comments",
@@ -230,6 +231,10 @@ COMMENTS_REPORTS_PER_IP = (10, 3600)
 COMMENTS_AVATARS = env("COMMENTS_AVATARS", "initials")
 # An outside spam check (see comments/spamcheck.py); off unless a key is given.
 AKISMET_API_KEY = env("AKISMET_API_KEY")
+
+# ewview subscriptions: double opt-in, preferences, delivery of new articles and digests.
+# Seconds a subscription's confirmation link works.
+SUBSCRIPTIONS_CONFIRM_MAX_AGE = int(env("SUBSCRIPTIONS_CONFIRM_MAX_AGE", str(7 * 24 * 3600)))
 
 # django-taggit
 TAGGIT_CASE_INSENSITIVE = True

@@ -105,6 +105,27 @@ def test_reply_opens_under_the_comment_and_lands_nested_under_it(article, page, 
     assert Comment.objects.get(comment=text).parent_id == parent.pk
 
 
+def test_reply_without_javascript_uses_the_reply_page(article, browser, live_site, client):
+    """The reader has an approved comment on another article, so their reply is not held."""
+    reader = UserFactory(username="omar", first_name="Omar", last_name="Khalil")
+    add_comment(ArticleFactory(), name="Omar Khalil", text="Earlier.", email=reader.email)
+    parent = add_comment(article, name="Rana Haddad", text="Geneva was the only option.")
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    sign_in(page, client, live_site, reader)
+    page.goto(live_site.url + article.get_absolute_url())
+
+    page.locator(f"#c{parent.pk}").get_by_role("link", name="Reply to this comment").click()
+    expect(page).to_have_url(re.compile(rf"/comments/reply/{parent.pk}/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Reply to Rana Haddad")
+    page.get_by_role("textbox", name="Comment", exact=True).fill("Without scripts, too.")
+    page.get_by_role("button", name="Post comment").click()
+
+    reply = page.locator(f"li#c{parent.pk} > .comment-children > li.comment")
+    expect(reply).to_contain_text("Without scripts, too.")
+    context.close()
+
+
 def test_cancel_reply_puts_the_form_back_as_a_new_comment_form(article, page, live_site):
     parent = add_comment(article, name="Rana Haddad", text="Geneva was the only option.")
     page.goto(live_site.url + article.get_absolute_url())
@@ -162,3 +183,25 @@ def test_older_comments_link_opens_the_next_page_without_javascript(
     expect(page).to_have_url(re.compile(r"\?cpage=2#comments$"))
     expect(top_level_numbers(page)).to_have_text(["4.", "5."])
     context.close()
+
+
+def test_older_comments_follow_the_link_when_loading_in_place_fails(
+    article, long_thread, page, live_site
+):
+    failed = []
+
+    def fail_fetches(route):
+        if route.request.resource_type == "fetch":
+            failed.append(True)
+            route.fulfill(status=500, body="Server error")
+        else:
+            route.continue_()
+
+    page.route("**/*cpage=2*", fail_fetches)
+    page.goto(live_site.url + article.get_absolute_url())
+
+    page.get_by_role("link", name="Older comments").click()
+
+    expect(page).to_have_url(re.compile(r"\?cpage=2#comments$"))
+    expect(top_level_numbers(page)).to_have_text(["4.", "5."])
+    assert failed == [True]

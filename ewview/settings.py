@@ -235,6 +235,15 @@ AKISMET_API_KEY = env("AKISMET_API_KEY")
 # ewview subscriptions: double opt-in, preferences, delivery of new articles and digests.
 # Seconds a subscription's confirmation link works.
 SUBSCRIPTIONS_CONFIRM_MAX_AGE = int(env("SUBSCRIPTIONS_CONFIRM_MAX_AGE", str(7 * 24 * 3600)))
+# (attempts, seconds): sign-ups from one IP, so the form cannot be used to mail many strangers.
+SUBSCRIPTIONS_SIGNUPS_PER_IP = (int(env("SUBSCRIPTIONS_SIGNUPS_PER_IP", "10")), 3600)
+# (emails, seconds): sign-up emails to one address, whoever asks and from wherever.
+SUBSCRIPTIONS_CONFIRMATIONS_PER_RECIPIENT = (
+    int(env("SUBSCRIPTIONS_CONFIRMATIONS_PER_RECIPIENT", "3")),
+    24 * 3600,
+)
+# A pending address gets its confirmation again only this many seconds after the last one.
+SUBSCRIPTIONS_CONFIRM_RESEND_SECONDS = int(env("SUBSCRIPTIONS_CONFIRM_RESEND_SECONDS", "900"))
 
 # django-taggit
 TAGGIT_CASE_INSENSITIVE = True

@@ -12,6 +12,8 @@ admin.site.index_title = "Publishing"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("comments/", include("comments.urls")),
+    # Before the articles' URLs, whose static pages take any top-level slug.
+    path("subscribe/", include("subscriptions.urls")),
     path("", include("articles.urls")),
     # After the articles' URLs, whose converters it uses.
     path(

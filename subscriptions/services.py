@@ -1,0 +1,219 @@
+"""Everything a subscriber does: sign up (double opt-in), confirm, choose what to get, leave, and
+be erased. Delivery of articles and digests lives elsewhere in this app."""
+
+import logging
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Author, Section
+from ewview.ratelimit import hit
+
+from .mail import subscriber_message
+from .models import Subscriber, new_key
+from .tokens import CONFIRM, subscriber_token
+
+logger = logging.getLogger(__name__)
+
+State = Subscriber.State
+
+
+class TooManySignups(Exception):
+    """The client's IP has signed up too many addresses lately."""
+
+
+def email_normalised(email: str) -> str:
+    """The address as we store it: trimmed, with its domain (which is case-blind) in lower case."""
+    local, _, domain = email.strip().rpartition("@")
+    return f"{local}@{domain.lower()}" if local else email.strip()
+
+
+def subscriber_signup(*, email: str, ip: str, source: str = "form") -> None:
+    """Start the double opt-in for `email`; the caller learns nothing of the address's state.
+
+    A new address becomes pending and gets a confirmation email; a pending one gets it again at
+    most once per SUBSCRIPTIONS_CONFIRM_RESEND_SECONDS; an active one gets, rarely, a note with
+    its manage link; an unsubscribed or bouncing one starts again with a new key, which voids
+    every link mailed to it before. No address gets more than
+    SUBSCRIPTIONS_CONFIRMATIONS_PER_RECIPIENT of these emails a day, and a pending address never
+    gets anything but its confirmation. `source` ("form" or "comment") only changes the wording.
+
+    Raises TooManySignups when `ip` has signed up too often.
+    """
+    limit, window = settings.SUBSCRIPTIONS_SIGNUPS_PER_IP
+    if not hit("subscribe-ip", ip, limit=limit, window=window):
+        raise TooManySignups
+    subscriber = _subscriber_get_or_create(email=email_normalised(email))
+    if subscriber.state == State.PENDING:
+        _confirmation_queue(subscriber=subscriber, source=source)
+    elif subscriber.state == State.ACTIVE:
+        _already_subscribed_queue(subscriber=subscriber)
+    else:
+        _subscriber_rejoin(subscriber=subscriber, source=source)
+
+
+def _subscriber_get_or_create(*, email: str) -> Subscriber:
+    subscriber = Subscriber.objects.with_email(email).first()
+    if subscriber is not None:
+        return subscriber
+    try:
+        with transaction.atomic():
+            return Subscriber.objects.create(email=email)
+    except IntegrityError:  # the same address signed up at the same moment elsewhere
+        return Subscriber.objects.with_email(email).get()
+
+
+def _recipient_allows(email: str) -> bool:
+    limit, window = settings.SUBSCRIPTIONS_CONFIRMATIONS_PER_RECIPIENT
+    return hit("subscribe-mail-to", email, limit=limit, window=window)
+
+
+def _confirmation_queue(*, subscriber: Subscriber, source: str) -> None:
+    now = timezone.now()
+    resend_after = now - timedelta(seconds=settings.SUBSCRIPTIONS_CONFIRM_RESEND_SECONDS)
+    # One conditional UPDATE claims the send, so two requests at once cannot both send.
+    claimed = (
+        Subscriber.objects.filter(pk=subscriber.pk, state=State.PENDING)
+        .filter(Q(confirmation_sent_at__isnull=True) | Q(confirmation_sent_at__lte=resend_after))
+        .update(confirmation_sent_at=now)
+    )
+    if not claimed:
+        logger.info("Confirmation for subscriber %s not re-sent: sent recently", subscriber.pk)
+        return
+    if not _recipient_allows(subscriber.email):
+        logger.info("Confirmation for subscriber %s not sent: recipient limit", subscriber.pk)
+        return
+    transaction.on_commit(lambda: _enqueue_confirmation(subscriber.pk, source))
+
+
+def _already_subscribed_queue(*, subscriber: Subscriber) -> None:
+    # Someone who forgot they subscribed gets their manage link, at most once per resend interval.
+    once = hit(
+        "subscribe-active-to",
+        subscriber.email,
+        limit=1,
+        window=settings.SUBSCRIPTIONS_CONFIRM_RESEND_SECONDS,
+    )
+    if once and _recipient_allows(subscriber.email):
+        transaction.on_commit(lambda: _enqueue_already_subscribed(subscriber.pk))
+
+
+def _subscriber_rejoin(*, subscriber: Subscriber, source: str) -> None:
+    if not _recipient_allows(subscriber.email):
+        logger.info("Subscriber %s not re-joined: recipient limit", subscriber.pk)
+        return
+    with transaction.atomic():
+        rejoined = Subscriber.objects.filter(
+            pk=subscriber.pk, state__in=[State.UNSUBSCRIBED, State.BOUNCING]
+        ).update(
+            state=State.PENDING,
+            # A new key: links mailed during the earlier subscription stop working.
+            key=new_key(),
+            confirmed_at=None,
+            confirmation_sent_at=timezone.now(),
+            # The sign-up box promises every article: start from the defaults again.
+            all_articles=True,
+            frequency=Subscriber.Frequency.INSTANT,
+        )
+        if not rejoined:
+            return
+        subscriber.sections.clear()
+        subscriber.authors.clear()
+    transaction.on_commit(lambda: _enqueue_confirmation(subscriber.pk, source))
+
+
+def _enqueue_confirmation(subscriber_id: int, source: str) -> None:
+    from .tasks import send_confirmation
+
+    send_confirmation.enqueue(subscriber_id=subscriber_id, source=source)
+
+
+def _enqueue_already_subscribed(subscriber_id: int) -> None:
+    from .tasks import send_already_subscribed
+
+    send_already_subscribed.enqueue(subscriber_id=subscriber_id)
+
+
+def confirmation_send(*, subscriber_id: int, source: str = "form") -> bool:
+    """Email a pending subscriber the link that confirms them; False if no longer pending."""
+    subscriber = Subscriber.objects.filter(pk=subscriber_id, state=State.PENDING).first()
+    if subscriber is None:
+        return False
+    context = {
+        "confirm_url": settings.SITE_URL
+        + reverse("subscriptions:confirm", args=[subscriber_token(subscriber, purpose=CONFIRM)]),
+        "valid_days": settings.SUBSCRIPTIONS_CONFIRM_MAX_AGE // 86400,
+        "source": source,
+    }
+    subscriber_message(
+        subscriber=subscriber, template="emails/subscriptions/confirm", context=context
+    ).send()
+    return True
+
+
+def already_subscribed_send(*, subscriber_id: int) -> bool:
+    """Remind an active subscriber who signed up again where to change their choices."""
+    subscriber = Subscriber.objects.filter(pk=subscriber_id, state=State.ACTIVE).first()
+    if subscriber is None:
+        return False
+    subscriber_message(
+        subscriber=subscriber, template="emails/subscriptions/already_subscribed", context={}
+    ).send()
+    return True
+
+
+def subscriber_confirm(*, subscriber: Subscriber) -> bool:
+    """Make a pending subscriber active; True if this call did it."""
+    confirmed = Subscriber.objects.filter(pk=subscriber.pk, state=State.PENDING).update(
+        state=State.ACTIVE,
+        confirmed_at=timezone.now(),
+        unsubscribed_at=None,
+        # Following the emailed link proves the mailbox works.
+        bounce_count=0,
+    )
+    subscriber.refresh_from_db()
+    return bool(confirmed)
+
+
+def subscriber_update_preferences(
+    *,
+    subscriber: Subscriber,
+    all_articles: bool,
+    sections: Iterable[Section] = (),
+    authors: Iterable[Author] = (),
+    frequency: str,
+) -> None:
+    """Save what the subscriber wants: every article, or only the chosen sections and authors."""
+    with transaction.atomic():
+        subscriber.all_articles = all_articles
+        subscriber.frequency = frequency
+        subscriber.save(update_fields=["all_articles", "frequency"])
+        # With every article chosen, leftover choices would only confuse the next visit.
+        subscriber.sections.set([] if all_articles else list(sections))
+        subscriber.authors.set([] if all_articles else list(authors))
+
+
+def subscriber_unsubscribe(*, subscriber: Subscriber) -> bool:
+    """Stop every email to the subscriber; True if they were still subscribed (or pending)."""
+    left = (
+        Subscriber.objects.filter(pk=subscriber.pk)
+        .exclude(state=State.UNSUBSCRIBED)
+        .update(state=State.UNSUBSCRIBED, unsubscribed_at=timezone.now())
+    )
+    subscriber.refresh_from_db()
+    return bool(left)
+
+
+def subscriber_erase(*, subscriber: Subscriber) -> int:
+    """Delete the subscriber, their choices and every delivery record; returns deliveries erased."""
+    subscriber_id = subscriber.pk
+    with transaction.atomic():
+        deliveries, _ = subscriber.deliveries.all().delete()
+        subscriber.delete()
+    logger.info("Subscriber %s erased with %s deliveries", subscriber_id, deliveries)
+    return deliveries

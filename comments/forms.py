@@ -16,6 +16,10 @@ class CommentForm(XtdCommentForm):
         max_length=200,
         validators=[URLValidator(schemes=["http", "https"])],
     )
+    # Starts the subscriptions' double opt-in (comments.services.comment_submit).
+    subscribe = forms.BooleanField(
+        label="Notify me of new posts by email", required=False, initial=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

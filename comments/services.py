@@ -2,6 +2,7 @@
 
 import logging
 
+from django import forms
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -12,7 +13,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from articles.models import Article
-from ewview.ratelimit import hit
+from ewview.ratelimit import client_ip, hit
+from subscriptions.services import TooManySignups, subscriber_signup
 
 from .models import BlockedItem, Comment, CommentReport, PendingComment
 from .policy import hold_reasons
@@ -45,7 +47,11 @@ def comment_data(tmp_comment) -> dict:
 
 
 def comment_submit(*, tmp_comment, request) -> None:
-    """A valid comment: a signed-in reader's is saved, a guest's waits for confirmation."""
+    """A valid comment: a signed-in reader's is saved, a guest's waits for confirmation.
+
+    With "Notify me of new posts by email" ticked, the address also starts the subscriptions'
+    own double opt-in.
+    """
     data = comment_data(tmp_comment)
     user = tmp_comment.user
     if user is not None and user.is_authenticated:
@@ -53,6 +59,21 @@ def comment_submit(*, tmp_comment, request) -> None:
         tmp_comment.xtd_comment = comment  # lets xtd's "sent" page find it
     else:
         pending_comment_create(data=data, ip=data["ip_address"] or "")
+    if data["user_email"] and _wants_new_posts(request):
+        _subscription_start(email=data["user_email"], ip=client_ip(request))
+
+
+def _wants_new_posts(request) -> bool:
+    # xtd hands us a model built from the form, not the form: the tick is in the posted data.
+    return forms.BooleanField(required=False).clean(request.POST.get("subscribe"))
+
+
+def _subscription_start(*, email: str, ip: str) -> None:
+    try:
+        subscriber_signup(email=email, ip=ip, source="comment")
+    except TooManySignups:
+        # The comment itself is fine; only the sign-up waits for another time.
+        logger.info("Subscription from a comment not started: too many sign-ups from its IP")
 
 
 def comment_create(*, data: dict, is_staff: bool = False) -> Comment:

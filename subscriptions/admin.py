@@ -36,7 +36,7 @@ class SubscriberAdmin(admin.ModelAdmin):
     list_filter = ["state", "frequency", "sections"]
     search_fields = ["email"]
     date_hierarchy = "created_at"
-    # The key signs every link we mail: whoever sees it can forge them. Never shown.
+    # The key is what every mailed link is checked against; staff have no use for it. Never shown.
     exclude = ["key", "confirmation_sent_at"]
     # State and address change only through the reader's own confirmed actions.
     readonly_fields = [

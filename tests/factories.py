@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from articles.models import Article, Author, Page, Section
+from comments.models import Comment
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -75,3 +76,28 @@ class PageFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Page {n}")
     slug = factory.Sequence(lambda n: f"page-{n}")
     body = "<p>About us.</p>"
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    """A public comment on a new article; `parent=<comment>` makes it a reply in that thread."""
+
+    class Meta:
+        model = Comment
+
+    class Params:
+        parent = None
+
+    # A reply lives on its parent's article; xtd works out thread, level and order on save.
+    content_object = factory.Maybe(
+        "parent",
+        yes_declaration=factory.LazyAttribute(lambda c: c.parent.content_object),
+        no_declaration=factory.SubFactory(ArticleFactory),
+    )
+    parent_id = factory.LazyAttribute(lambda c: c.parent.pk if c.parent else 0)
+    site_id = 1
+    user_name = factory.Sequence(lambda n: f"Reader {n}")
+    user_email = factory.LazyAttributeSequence(lambda c, n: f"reader{n}@example.org")
+    user_url = ""
+    comment = factory.Sequence(lambda n: f"Comment number {n}.")
+    submit_date = factory.LazyFunction(timezone.now)
+    is_public = True

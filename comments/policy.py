@@ -53,7 +53,7 @@ def blocklist_match(*, text: str, email: str, url: str, ip: str) -> str | None:
     url_domain = re.sub(r"^https?://", "", url.strip().lower()).split("/")[0].split(":")[0]
     candidates = BlockedItem.objects.filter(
         Q(kind=BlockedItem.Kind.EMAIL, value=email)
-        | Q(kind=BlockedItem.Kind.DOMAIN, value__in=[email_domain, url_domain])
+        | Q(kind=BlockedItem.Kind.DOMAIN, value__in=_with_parents(email_domain, url_domain))
         | Q(kind=BlockedItem.Kind.IP, value=ip)
         | Q(kind=BlockedItem.Kind.WORD)
     )
@@ -62,3 +62,12 @@ def blocklist_match(*, text: str, email: str, url: str, ip: str) -> str | None:
         if item.kind != BlockedItem.Kind.WORD or item.value in lowered:
             return str(item)
     return None
+
+
+def _with_parents(*domains: str) -> set[str]:
+    """Each domain and the domains it sits under: a blocked domain covers its subdomains."""
+    names = set()
+    for domain in filter(None, domains):
+        labels = domain.split(".")
+        names.update(".".join(labels[i:]) for i in range(len(labels)))
+    return names

@@ -4,10 +4,11 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Exists, OuterRef, Q
 
 from articles.models import Article
 
-from .models import Comment, Linkback
+from .models import Comment, CommentReport, Linkback
 
 
 def public_comments(article: Article):
@@ -126,4 +127,21 @@ def article_linkbacks(article: Article):
         Linkback.objects.filter(target=article, source__in=Article.objects.published())
         .select_related("source")
         .order_by("created_at")
+    )
+
+
+# Held for a moderator: neither published, nor judged spam, nor taken down.
+AWAITING_MODERATION = Q(is_public=False, is_spam=False, is_removed=False)
+
+
+def open_reports_exist():
+    """True, per comment row, when a reader's report on it is still unresolved."""
+    return Exists(CommentReport.objects.filter(comment=OuterRef("pk"), resolved=False))
+
+
+def moderation_counts() -> dict[str, int]:
+    """How many comments await a moderator and how many readers flagged, in one query."""
+    return Comment.objects.aggregate(
+        awaiting=Count("pk", filter=AWAITING_MODERATION),
+        flagged=Count("pk", filter=Q(open_reports_exist())),
     )

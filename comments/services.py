@@ -177,7 +177,11 @@ def comment_published(*, comment: Comment) -> None:
 
 
 def comments_approve(*, comments) -> int:
-    """Publish held comments; each notifies exactly as if it had been public at once."""
+    """Publish held comments and settle readers' reports on them; returns how many it published.
+
+    Each newly public comment notifies exactly as if it had been public at once.
+    """
+    comments = list(comments)
     approved = 0
     for comment in comments:
         if comment.is_public and not comment.is_spam:
@@ -187,6 +191,8 @@ def comments_approve(*, comments) -> int:
         comment.save(update_fields=["is_public", "is_spam"])
         comment_published(comment=comment)
         approved += 1
+    # A moderator who approves a reported comment has judged the reports.
+    CommentReport.objects.filter(comment__in=[c.pk for c in comments]).update(resolved=True)
     return approved
 
 

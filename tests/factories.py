@@ -86,6 +86,8 @@ class CommentFactory(factory.django.DjangoModelFactory):
 
     class Params:
         parent = None
+        # Waiting for a moderator, with the reason the policy gave.
+        held = factory.Trait(is_public=False, held_reasons=["first comment"])
 
     # A reply lives on its parent's article; xtd works out thread, level and order on save.
     content_object = factory.Maybe(

@@ -2,11 +2,12 @@ import hashlib
 
 from django import template
 from django.conf import settings
+from django.urls import reverse
 from django.utils.html import format_html, linebreaks, urlize
 from django.utils.safestring import mark_safe
 
 from comments.forms import CommentForm
-from comments.selectors import article_linkbacks, comment_thread
+from comments.selectors import article_linkbacks, comment_thread, moderation_counts
 
 register = template.Library()
 
@@ -75,3 +76,14 @@ def thoughts_heading(count: int, title: str) -> str:
     if count == 1:
         return format_html("One thought on “{}”", title)
     return format_html("{} thoughts on “{}”", count, title)
+
+
+@register.inclusion_tag("admin/comments/includes/_moderation_summary.html", takes_context=True)
+def moderation_summary(context):
+    """The admin index's line on comments waiting for a moderator, for staff who may see them."""
+    if not context["request"].user.has_perm("comments.view_comment"):
+        return {"counts": None}
+    return {
+        "counts": moderation_counts(),
+        "queue_url": reverse("admin:comments_comment_changelist"),
+    }

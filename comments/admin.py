@@ -1,0 +1,224 @@
+"""The moderators' admin: a queue of held and reported comments, the blocklist, pending comments.
+
+Moderating is changing a comment (`comments.change_comment`); blocking a sender also needs
+`comments.add_blockeditem`. Every action goes through comments.services, so approving in bulk
+notifies followers exactly as a comment published at once would.
+"""
+
+from django.contrib import admin, messages
+from django.db.models import Count, Q
+from django.utils.html import format_html
+from django.utils.text import Truncator
+
+from .models import BlockedItem, Comment, CommentReport, PendingComment
+from .selectors import AWAITING_MODERATION, open_reports_exist
+from .services import comment_published, comments_approve, comments_mark_spam
+
+AWAITING = "awaiting"
+
+
+def _comments(count: int) -> str:
+    return f"{count} comment" if count == 1 else f"{count} comments"
+
+
+def _reports(count: int) -> str:
+    return f"{count} reader report" if count == 1 else f"{count} reader reports"
+
+
+class ModerationFilter(admin.SimpleListFilter):
+    """The queue by default: moderators land on what waits for them, "All comments" is a choice."""
+
+    title = "moderation"
+    parameter_name = "moderation"
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        self.used_parameters.setdefault(self.parameter_name, AWAITING)
+
+    def lookups(self, request, model_admin):
+        return [
+            (AWAITING, "Awaiting moderation"),
+            ("flagged", "Flagged by readers"),
+            ("spam", "Spam"),
+            ("public", "Public"),
+            ("all", "All comments"),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == AWAITING:
+            return queryset.filter(AWAITING_MODERATION)
+        if value == "flagged":
+            return queryset.filter(open_reports_exist())
+        if value == "spam":
+            return queryset.filter(is_spam=True)
+        if value == "public":
+            return queryset.filter(is_public=True, is_removed=False, is_spam=False)
+        return queryset
+
+    def choices(self, changelist):
+        # Django's own "All" link drops the parameter, which here means the queue itself.
+        choices = super().choices(changelist)
+        next(choices)
+        yield from choices
+
+
+class CommentReportInline(admin.TabularInline):
+    model = CommentReport
+    fields = ["reason", "user", "created_at", "resolved"]
+    readonly_fields = ["reason", "user", "created_at"]
+    extra = 0
+    can_delete = False
+    verbose_name = "reader report"
+
+    def has_add_permission(self, request, obj=None):
+        return False  # reports come from readers on the site
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = [
+        "commenter",
+        "article_link",
+        "excerpt",
+        "submit_date",
+        "state",
+        "held_because",
+        "open_reports",
+    ]
+    list_display_links = ["excerpt"]
+    list_filter = [ModerationFilter]
+    search_fields = ["user_name", "user_email", "comment", "ip_address"]
+    date_hierarchy = "submit_date"
+    ordering = ["-submit_date"]
+    list_per_page = 50
+    readonly_fields = [
+        "article_link",
+        "state",
+        "held_because",
+        "user",
+        "ip_address",
+        "submit_date",
+    ]
+    fieldsets = [
+        (None, {"fields": ["article_link", "state"]}),
+        ("Commenter", {"fields": ["user_name", "user_email", "user_url", "user", "ip_address"]}),
+        ("Comment", {"fields": ["comment", "submit_date", "followup"]}),
+        ("Moderation", {"fields": ["held_because", "is_public", "is_spam", "is_removed"]}),
+    ]
+    inlines = [CommentReportInline]
+    actions = ["approve_selected", "mark_spam", "mark_spam_and_block"]
+
+    def get_queryset(self, request):
+        # The article of every row in one query, whatever the page's length.
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("content_object")
+            .annotate(open_reports=Count("reports", filter=Q(reports__resolved=False)))
+        )
+
+    def has_add_permission(self, request):
+        return False  # comments are written by readers, under an article
+
+    def has_block_permission(self, request) -> bool:
+        return self.has_change_permission(request) and request.user.has_perm(
+            "comments.add_blockeditem"
+        )
+
+    # Columns and read-only fields
+
+    @admin.display(description="Commenter", ordering="user_name")
+    def commenter(self, obj) -> str:
+        return format_html("{}<br><small>{}</small>", obj.user_name, obj.user_email)
+
+    @admin.display(description="Article")
+    def article_link(self, obj) -> str:
+        article = obj.content_object
+        if article is None:
+            return "—"
+        return format_html('<a href="{}">{}</a>', article.get_absolute_url(), article)
+
+    @admin.display(description="Comment")
+    def excerpt(self, obj) -> str:
+        return Truncator(obj.comment).chars(80)
+
+    @admin.display(description="State")
+    def state(self, obj) -> str:
+        if obj.is_removed:
+            return "Removed"
+        if obj.is_spam:
+            return "Spam"
+        return "Public" if obj.is_public else "Held"
+
+    @admin.display(description="Held because")
+    def held_because(self, obj) -> str:
+        return ", ".join(obj.held_reasons) or "—"
+
+    @admin.display(description="Reports", ordering="open_reports")
+    def open_reports(self, obj) -> int:
+        return obj.open_reports
+
+    # Saving
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Ticking "public" by hand tells followers, like the approve action (and only once).
+        if "is_public" in form.changed_data and obj.is_public:
+            comment_published(comment=obj)
+
+    # Actions
+
+    @admin.action(description="Approve selected comments", permissions=["change"])
+    def approve_selected(self, request, queryset):
+        comments = list(queryset)
+        reports = sum(comment.open_reports for comment in comments)
+        approved = comments_approve(comments=comments)
+        message = f"Approved {_comments(approved)}."
+        if reports:
+            message += f" Resolved {_reports(reports)}."
+        self.message_user(request, message, messages.SUCCESS)
+
+    @admin.action(description="Mark selected comments as spam", permissions=["change"])
+    def mark_spam(self, request, queryset):
+        count = comments_mark_spam(comments=list(queryset))
+        self.message_user(request, f"Marked {_comments(count)} as spam.", messages.SUCCESS)
+
+    @admin.action(description="Mark as spam and block the senders", permissions=["block"])
+    def mark_spam_and_block(self, request, queryset):
+        count = comments_mark_spam(comments=list(queryset), block_sender=True)
+        self.message_user(
+            request,
+            f"Marked {_comments(count)} as spam; their senders' email addresses and IP "
+            "addresses are on the blocklist.",
+            messages.SUCCESS,
+        )
+
+
+@admin.register(BlockedItem)
+class BlockedItemAdmin(admin.ModelAdmin):
+    list_display = ["value", "kind", "note", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["value", "note"]
+    fields = ["kind", "value", "note"]
+
+
+@admin.register(PendingComment)
+class PendingCommentAdmin(admin.ModelAdmin):
+    """Guests' comments waiting for their confirmation link: to look at, not to edit."""
+
+    list_display = ["email", "created_at", "confirmed"]
+    search_fields = ["email"]
+    date_hierarchy = "created_at"
+    fields = ["email", "created_at", "comment", "data"]
+    readonly_fields = fields
+
+    @admin.display(description="Confirmed", boolean=True)
+    def confirmed(self, obj) -> bool:
+        return obj.comment_id is not None
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -72,13 +72,19 @@ class ArticleAdmin(admin.ModelAdmin):
         ("Publication", {"fields": ["state_label", "published_at", "preview_link"]}),
         ("Discussion", {"fields": ["comments_open"]}),
     ]
-    actions = ["publish_now", "revert_to_draft"]
+    actions = ["publish_now", "revert_to_draft", "close_comments", "open_comments"]
 
     # Permissions
 
     def has_publish_permission(self, request) -> bool:
         codename = get_permission_codename("publish", self.opts)
         return request.user.has_perm(f"{self.opts.app_label}.{codename}")
+
+    def has_moderate_comments_permission(self, request) -> bool:
+        """Editors and comment moderators open and close discussions; authors do not."""
+        return self.has_publish_permission(request) or request.user.has_perm(
+            "comments.change_comment"
+        )
 
     def _may_edit(self, request, obj) -> bool:
         """Editors may edit any article; other staff only their own drafts."""
@@ -210,6 +216,17 @@ class ArticleAdmin(admin.ModelAdmin):
             status=Article.Status.DRAFT, updated_at=timezone.now()
         )
         self.message_user(request, f"Reverted {count} article(s) to draft.", messages.SUCCESS)
+
+    # Not an edit of the article: its "updated" time stays.
+    @admin.action(description="Close comments", permissions=["moderate_comments"])
+    def close_comments(self, request, queryset):
+        count = queryset.filter(comments_open=True).update(comments_open=False)
+        self.message_user(request, f"Closed comments on {count} article(s).", messages.SUCCESS)
+
+    @admin.action(description="Open comments", permissions=["moderate_comments"])
+    def open_comments(self, request, queryset):
+        count = queryset.filter(comments_open=False).update(comments_open=True)
+        self.message_user(request, f"Opened comments on {count} article(s).", messages.SUCCESS)
 
 
 @admin.register(Author)

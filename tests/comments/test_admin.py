@@ -1,5 +1,5 @@
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.db import connection
@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from articles.roles import AUTHORS, ensure_roles
 from comments.models import BlockedItem, Comment, CommentReport, PendingComment
 from comments.services import comment_create
-from tests.factories import CommentFactory, UserFactory
+from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -285,3 +286,40 @@ def test_pending_comments_are_listed_but_not_editable(admin_client):
 
     assert "guest@example.org" in page.content.decode()
     assert admin_client.get(reverse("admin:comments_pendingcomment_add")).status_code == 403
+
+
+def test_close_comments_action_closes_the_article_to_comments(admin_client, article):
+    response = admin_client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "close_comments", "_selected_action": [article.pk]},
+        follow=True,
+    )
+
+    assert "Closed comments on 1 article(s)." in response.content.decode()
+    page = admin_client.get(article.get_absolute_url()).content.decode()
+    assert "Comments are closed." in page
+
+
+def test_open_comments_action_reopens_the_article(admin_client):
+    article = ArticleFactory(comments_open=False)
+
+    admin_client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "open_comments", "_selected_action": [article.pk]},
+    )
+
+    article.refresh_from_db()
+    assert article.comments_open
+
+
+def test_authors_cannot_close_comments():
+    ensure_roles()
+    writer = UserFactory(username="writer", is_staff=True)
+    writer.groups.add(Group.objects.get(name=AUTHORS))
+    client = Client()
+    client.force_login(writer)
+
+    page = client.get(reverse("admin:articles_article_changelist")).content.decode()
+
+    assert "Delete selected articles" in page  # the actions are there, but not this one
+    assert "Close comments" not in page

@@ -56,11 +56,13 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "taggit",
     "django_prose_editor",
-    "django_tasks",
-    "django_tasks_db",
     "articles",
     "comments",
     "subscriptions",
+    # After subscriptions, whose db_worker command (recovery after a killed worker) wraps theirs.
+    "django_tasks",
+    "django_tasks_db",
+    "anymail",
     # django-comments-xtd must come before django-contrib-comments.
     "django_comments_xtd",
     "django_comments",
@@ -144,13 +146,26 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 LOGIN_URL = "admin:login"
 
-# Mail: printed to the console unless an SMTP host is configured.
+# Mail: printed to the console unless an SMTP host or an email service is configured.
+EMAIL_PROVIDERS = {
+    "ses": "anymail.backends.amazon_ses.EmailBackend",
+    "postmark": "anymail.backends.postmark.EmailBackend",
+    "mailgun": "anymail.backends.mailgun.EmailBackend",
+}
+EMAIL_PROVIDER = env("EMAIL_PROVIDER").lower()
+if EMAIL_PROVIDER and EMAIL_PROVIDER not in EMAIL_PROVIDERS:
+    raise ImproperlyConfigured(f"EMAIL_PROVIDER must be one of {', '.join(EMAIL_PROVIDERS)}.")
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend"
-    if env("EMAIL_HOST")
-    else "django.core.mail.backends.console.EmailBackend",
+    EMAIL_PROVIDERS.get(EMAIL_PROVIDER)
+    or (
+        "django.core.mail.backends.smtp.EmailBackend"
+        if env("EMAIL_HOST")
+        else "django.core.mail.backends.console.EmailBackend"
+    ),
 )
+# Seconds before a silent mail server counts as failed (Django's default waits for ever).
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "30"))
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(env("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")
@@ -159,6 +174,20 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "ewview <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# django-anymail, for EMAIL_PROVIDER: the service's keys (SES reads boto3's usual AWS_*
+# variables) and the user:password its bounce and complaint webhooks at /anymail/ must send.
+ANYMAIL = {
+    name: value
+    for name, value in {
+        "POSTMARK_SERVER_TOKEN": env("POSTMARK_SERVER_TOKEN"),
+        "MAILGUN_API_KEY": env("MAILGUN_API_KEY"),
+        "MAILGUN_SENDER_DOMAIN": env("MAILGUN_SENDER_DOMAIN"),
+        "MAILGUN_API_URL": env("MAILGUN_API_URL"),
+        "MAILGUN_WEBHOOK_SIGNING_KEY": env("MAILGUN_WEBHOOK_SIGNING_KEY"),
+        "WEBHOOK_SECRET": env("ANYMAIL_WEBHOOK_SECRET"),
+    }.items()
+    if value
+}
 ADMINS = [("Operator", addr) for addr in env_list("ADMINS")]
 
 # Security: safe defaults for production, relaxed only in development.
@@ -244,6 +273,21 @@ SUBSCRIPTIONS_CONFIRMATIONS_PER_RECIPIENT = (
 )
 # A pending address gets its confirmation again only this many seconds after the last one.
 SUBSCRIPTIONS_CONFIRM_RESEND_SECONDS = int(env("SUBSCRIPTIONS_CONFIRM_RESEND_SECONDS", "900"))
+# Delivery (subscriptions.delivery): sender tasks started per article, so workers share it.
+SUBSCRIPTIONS_SEND_TASKS = int(env("SUBSCRIPTIONS_SEND_TASKS", "4"))
+# Emails claimed and sent over one mail connection at a time, and batches per task run.
+SUBSCRIPTIONS_BATCH_SIZE = int(env("SUBSCRIPTIONS_BATCH_SIZE", "100"))
+SUBSCRIPTIONS_BATCHES_PER_TASK = int(env("SUBSCRIPTIONS_BATCHES_PER_TASK", "20"))
+# Seconds a worker holds a claimed batch; a killed worker's batch is taken up after this.
+SUBSCRIPTIONS_CLAIM_SECONDS = int(env("SUBSCRIPTIONS_CLAIM_SECONDS", "120"))
+# First wait after a temporary failure (doubling each time), and attempts before giving up.
+SUBSCRIPTIONS_RETRY_SECONDS = int(env("SUBSCRIPTIONS_RETRY_SECONDS", "60"))
+SUBSCRIPTIONS_MAX_ATTEMPTS = int(env("SUBSCRIPTIONS_MAX_ATTEMPTS", "8"))
+# Permanent failures in a row after which an address is suppressed as bouncing.
+SUBSCRIPTIONS_BOUNCE_LIMIT = int(env("SUBSCRIPTIONS_BOUNCE_LIMIT", "3"))
+# Local hour at which workers send the daily and weekly digests; "off" leaves it to cron.
+_digest_hour = env("SUBSCRIPTIONS_DIGEST_HOUR", "7")
+SUBSCRIPTIONS_DIGEST_HOUR = None if _digest_hour == "off" else int(_digest_hour)
 
 # django-taggit
 TAGGIT_CASE_INSENSITIVE = True

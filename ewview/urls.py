@@ -23,6 +23,10 @@ urlpatterns = [
     ),
 ]
 
+if settings.EMAIL_PROVIDER:
+    # The email service's bounce and complaint reports (django-anymail), behind WEBHOOK_SECRET.
+    urlpatterns.insert(0, path("anymail/", include("anymail.urls")))
+
 if settings.SERVE_MEDIA:
     # Small deployments without a separate file server let Django serve uploads.
     urlpatterns += [

@@ -1,0 +1,40 @@
+"""`manage.py db_worker`: django-tasks-db's worker, which first takes up subscriber mail that a
+killed worker left half done.
+
+django-tasks-db never retries a task whose worker died (kill -9, out of memory, a lost machine):
+the task stays RUNNING for ever. So before it starts, every worker
+
+- queues again each article fan-out left RUNNING (a fan-out is safe to run twice: one Delivery
+  row per subscriber and article) and marks the old one failed;
+- wakes a sender if deliveries are still pending or claimed: a dead worker's claim runs out after
+  SUBSCRIPTIONS_CLAIM_SECONDS, and the sender waits for that;
+- unless run with --batch, makes sure the daily digest run is scheduled.
+
+Kill -9 the worker at any moment, start `manage.py db_worker` again, and every remaining email
+goes out, and none that the mail server had accepted goes again. (The exception: a message the
+server accepted in the instant before the kill, before its row was marked sent, goes twice.)
+
+This command replaces django_tasks_db's of the same name because `subscriptions` comes before
+`django_tasks_db` in INSTALLED_APPS; it takes the same options.
+"""
+
+from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
+
+from subscriptions.tasks import deliveries_recover, digests_schedule
+
+
+class Command(DatabaseWorkerCommand):
+    help = "Run a database background worker, first recovering mail a killed worker left."
+
+    def handle(self, *args, **options):
+        recovered = deliveries_recover()
+        if not options["batch"]:
+            digests_schedule()
+        if options["verbosity"] and any(recovered.values()):
+            self.stdout.write(
+                self.style.SUCCESS(
+                    "Recovered subscriber mail: {fan_outs} fan-out(s) queued again, "
+                    "{sending} sender(s) woken.".format(**recovered)
+                )
+            )
+        super().handle(*args, **options)

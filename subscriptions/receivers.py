@@ -1,0 +1,40 @@
+"""What this app does when other parts of the site, or the email service, tell it something."""
+
+import logging
+
+from anymail.signals import tracking
+
+from articles.publication import article_became_public
+
+from .delivery import subscriber_record_bounce
+from .models import Subscriber
+from .services import subscriber_unsubscribe
+
+logger = logging.getLogger(__name__)
+
+
+def article_public(sender, article, **kwargs) -> None:
+    """Fan the new article out to its subscribers, in a background task."""
+    from .tasks import fan_out_article
+
+    # Enqueued inside the announcing transaction: with the database backend the task row commits
+    # with the announcement or not at all, so no crash between the two can lose the emails.
+    fan_out_article.enqueue(article_id=article.pk)
+
+
+def email_event(sender, event, esp_name, **kwargs) -> None:
+    """Bounces and complaints reported by the email service suppress the address, like ours."""
+    if event.event_type not in {"bounced", "complained"} or not event.recipient:
+        return
+    for subscriber in Subscriber.objects.with_email(event.recipient):
+        if event.event_type == "complained":
+            # Marked as spam: they don't want us, whatever their settings say.
+            subscriber_unsubscribe(subscriber=subscriber)
+        else:
+            subscriber_record_bounce(subscriber_id=subscriber.pk)
+        logger.info("%s reported %s for subscriber %s", esp_name, event.event_type, subscriber.pk)
+
+
+def connect() -> None:
+    article_became_public.connect(article_public, dispatch_uid="subscriptions.article_public")
+    tracking.connect(email_event, dispatch_uid="subscriptions.email_event")

@@ -205,3 +205,52 @@ def test_older_comments_follow_the_link_when_loading_in_place_fails(
     expect(page).to_have_url(re.compile(r"\?cpage=2#comments$"))
     expect(top_level_numbers(page)).to_have_text(["4.", "5."])
     assert failed == [True]
+
+
+def test_comment_with_three_links_is_held_until_a_moderator_approves_it(
+    article, page, browser, live_site, smtp_inbox, run_task_worker
+):
+    """The guest's address has an approved comment on another article, so the links are the
+    only reason to hold this one."""
+    add_comment(ArticleFactory(), name="Rana Haddad", text="An earlier, approved comment.")
+    UserFactory(username="editor", is_staff=True, is_superuser=True)
+    text = "Background: https://a.example/1 and https://b.example/2 and https://c.example/3"
+    article_url = live_site.url + article.get_absolute_url()
+    feeds = [live_site.url + "/comments/feed/", article_url + "feed/"]
+
+    page.goto(article_url)
+    page.get_by_role("textbox", name="Name", exact=True).fill("Rana Haddad")
+    page.get_by_role("textbox", name="Email", exact=True).fill("rana@example.org")
+    page.get_by_role("textbox", name="Comment", exact=True).fill(text)
+    page.get_by_role("button", name="Post comment").click()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    run_task_worker()
+    page.goto(CONFIRM_LINK.search(smtp_inbox.messages[0].get_body(("plain",)).get_content())[0])
+    page.get_by_role("button", name="Publish my comment").click()
+    expect(page.get_by_role("heading", name="awaiting moderation")).to_be_visible()
+
+    page.goto(article_url)
+    expect(page.locator("#comments-title")).to_have_text("No comments yet")
+    expect(page.get_by_text("a.example")).to_have_count(0)
+    for feed in feeds:
+        assert "a.example" not in page.request.get(feed).text()
+
+    moderator = browser.new_context()
+    admin = moderator.new_page()
+    admin.goto(live_site.url + "/admin/comments/comment/")
+    admin.get_by_label("Username").fill("editor")
+    admin.get_by_label("Password").fill("correct horse battery staple")
+    admin.get_by_role("button", name="Log in").click()
+    row = admin.locator("#result_list tbody tr", has_text="a.example")
+    expect(row).to_contain_text("links: 3")
+    row.locator("input[name=_selected_action]").check()
+    admin.locator("select[name=action]").select_option(label="Approve selected comments")
+    admin.get_by_role("button", name="Go").click()
+    expect(admin.get_by_text("Approved 1 comment.")).to_be_visible()
+    moderator.close()
+
+    page.goto(article_url)
+    comment = page.locator("li.comment", has_text="a.example")
+    expect(comment.locator(".comment-number")).to_have_text("1.")
+    expect(comment.get_by_role("link", name="https://b.example/2")).to_be_visible()
+    assert "a.example" in page.request.get(feeds[0]).text()

@@ -6,7 +6,8 @@ INSTALLED := $(VENV)/.installed
 DEV_ENV := DEBUG=1
 
 .DEFAULT_GOAL := help
-.PHONY: help install run worker migrate seed test test-unit test-e2e lint format check-migrations
+.PHONY: help install run worker migrate seed test test-unit test-e2e lint format check-migrations \
+	bench-subscriptions
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
@@ -55,3 +56,11 @@ lint: install ## ruff lint and format check
 format: install ## Apply ruff's fixes and formatting
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# A database of its own unless DATABASE_URL says otherwise; DEBUG stays off (it keeps every query).
+BENCH_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/ewview_bench)
+N ?= 100000
+
+bench-subscriptions: install ## Email N subscribers (N=100000) through two workers into an SMTP sink
+	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench-only-not-a-secret \
+		$(PY) manage.py bench_subscriptions --subscribers $(N)

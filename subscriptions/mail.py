@@ -1,7 +1,12 @@
 """Every email to a subscriber is built here, so each carries its manage and one-click links."""
 
+from email.utils import make_msgid
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
+from django.core.mail.message import sanitize_address
+from django.core.mail.utils import DNS_NAME
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape
@@ -57,16 +62,20 @@ def _list_headers(links: dict[str, str]) -> dict[str, str]:
     }
 
 
-# Stand-ins for the personal links while a bulk message is rendered once for everyone.
+# Stand-ins for the personal parts while a bulk message is rendered once for everyone.
 _PLACEHOLDERS = {
     "manage_url": "https://ewview.invalid/personal-manage-link",
     "unsubscribe_url": "https://ewview.invalid/personal-unsubscribe-link",
 }
+_PLACEHOLDER_TO = "subscriber@placeholder.invalid"
+# Signed tokens are URL-safe base64 and colons, which reverse() leaves as they are.
+_SLOT = "token-slot"
 
 
 class BulkMessage:
     """One email for many subscribers: the templates are rendered once, and each message only
-    gets its own manage and unsubscribe links (and the same headers as subscriber_message).
+    gets its own address and manage and unsubscribe links (and the same headers as
+    subscriber_message).
 
     The templates may not use `subscriber`: the body is the same for everyone.
     """
@@ -81,19 +90,94 @@ class BulkMessage:
         self.subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         self.text = render_to_string(f"{template}.txt", context)
         self.html = render_to_string(f"{template}.html", context)
+        self._wire: _WireMessage | None | bool = None
+        # The links' URLs reversed once, with a slot for each subscriber's token.
+        self._link_patterns = {
+            "manage_url": (
+                MANAGE,
+                settings.SITE_URL + reverse("subscriptions:manage", args=[_SLOT]),
+            ),
+            "unsubscribe_url": (
+                UNSUBSCRIBE,
+                settings.SITE_URL + reverse("subscriptions:unsubscribe", args=[_SLOT]),
+            ),
+        }
+
+    def links(self, subscriber: Subscriber) -> dict[str, str]:
+        """The same as subscriber_links(subscriber), faster."""
+        return {
+            name: pattern.replace(_SLOT, subscriber_token(subscriber, purpose=purpose))
+            for name, (purpose, pattern) in self._link_patterns.items()
+        }
 
     def message(self, subscriber: Subscriber, *, connection=None) -> EmailMultiAlternatives:
-        links = subscriber_links(subscriber)
+        return self._build(subscriber.email, self.links(subscriber), connection)
+
+    def send(self, subscriber: Subscriber, *, connection) -> int:
+        """Send to one subscriber over an open connection; how many messages were accepted."""
+        links = self.links(subscriber)
+        wire = self._wire_message() if isinstance(connection, SMTPBackend) else None
+        if wire and connection.connection and wire.fits(subscriber.email, links):
+            # Over SMTP, the MIME message made once with stand-ins: building each one afresh
+            # with the email package costs more than everything else per message together.
+            connection.connection.sendmail(
+                wire.sender, [subscriber.email], wire.bytes_for(subscriber.email, links)
+            )
+            return 1
+        return connection.send_messages([self._build(subscriber.email, links, connection)])
+
+    def _build(self, email: str, links: dict[str, str], connection=None):
         text, html = self.text, self.html
         for name, placeholder in _PLACEHOLDERS.items():
             text = text.replace(placeholder, links[name])
             html = html.replace(placeholder, escape(links[name]))
         message = EmailMultiAlternatives(
-            self.subject,
-            text,
-            to=[subscriber.email],
-            connection=connection,
-            headers=_list_headers(links),
+            self.subject, text, to=[email], connection=connection, headers=_list_headers(links)
         )
         message.attach_alternative(html, "text/html")
         return message
+
+    def _wire_message(self) -> "_WireMessage | None":
+        if self._wire is None:
+            sample = self._build(_PLACEHOLDER_TO, _PLACEHOLDERS)
+            self._wire = _WireMessage.prepare(sample, text=self.text, html=self.html) or False
+        return self._wire or None
+
+
+class _WireMessage:
+    """A message's SMTP bytes with stand-ins for the address, the links and the Message-ID."""
+
+    def __init__(self, raw: bytes, message_id: str, sender: str):
+        self.raw, self.message_id, self.sender = raw, message_id.encode(), sender
+
+    @classmethod
+    def prepare(cls, sample: EmailMultiAlternatives, *, text: str, html: str):
+        """The prepared bytes, or None when an encoding hides a stand-in (then build each)."""
+        message = sample.message()
+        raw = message.as_bytes(linesep="\r\n")
+        expected = {
+            _PLACEHOLDER_TO: 1,
+            message["Message-ID"]: 1,
+            _PLACEHOLDERS["manage_url"]: text.count(_PLACEHOLDERS["manage_url"])
+            + html.count(_PLACEHOLDERS["manage_url"]),
+            # The body's links and the List-Unsubscribe header.
+            _PLACEHOLDERS["unsubscribe_url"]: text.count(_PLACEHOLDERS["unsubscribe_url"])
+            + html.count(_PLACEHOLDERS["unsubscribe_url"])
+            + 1,
+        }
+        if any(raw.count(stand_in.encode()) != n for stand_in, n in expected.items()):
+            return None
+        encoding = sample.encoding or settings.DEFAULT_CHARSET
+        return cls(raw, message["Message-ID"], sanitize_address(sample.from_email, encoding))
+
+    @staticmethod
+    def fits(email: str, links: dict[str, str]) -> bool:
+        # Plain ASCII that needs no escaping in HTML, as the stand-ins are.
+        return email.isascii() and all(escape(url) == url for url in links.values())
+
+    def bytes_for(self, email: str, links: dict[str, str]) -> bytes:
+        raw = self.raw.replace(_PLACEHOLDER_TO.encode(), email.encode())
+        raw = raw.replace(self.message_id, make_msgid(domain=DNS_NAME).encode())
+        for name, placeholder in _PLACEHOLDERS.items():
+            raw = raw.replace(placeholder.encode(), links[name].encode())
+        return raw

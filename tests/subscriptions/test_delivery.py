@@ -360,3 +360,32 @@ def test_a_starting_worker_queues_again_a_fan_out_its_killed_predecessor_left_ru
     assert [r.status for r in lost] == [TaskResultStatus.FAILED, TaskResultStatus.SUCCESSFUL]
     assert "WorkerLost" in lost[0].exception_class_path
     assert deliveries_recover() == {"fan_outs": 0, "sending": 0}
+
+
+@pytest.mark.django_db
+def test_over_smtp_the_prepared_bytes_say_what_the_built_message_says():
+    from email import message_from_bytes, policy
+
+    from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
+
+    from subscriptions.delivery import _article_mail
+
+    reader = subscriber("reader@example.org")
+    mail_ = _article_mail(ArticleFactory(title="Talks “resume” in Vienna"))
+    smtp = SMTPBackend()
+    smtp.connection = mock.Mock()
+
+    assert mail_.send(reader, connection=smtp) == 1
+    sender, recipients, raw = smtp.connection.sendmail.call_args.args
+    sent = message_from_bytes(raw, policy=policy.default)
+    built = message_from_bytes(mail_.message(reader).message().as_bytes(), policy=policy.default)
+
+    assert recipients == ["reader@example.org"]
+    for header in ("Subject", "To", "From", "List-Unsubscribe", "List-Unsubscribe-Post"):
+        assert sent[header].strip() == built[header].strip()  # long lines fold differently
+    assert sent["Message-ID"] != built["Message-ID"]
+    for kind in ("plain", "html"):
+        assert (
+            sent.get_body(preferencelist=(kind,)).get_content()
+            == built.get_body(preferencelist=(kind,)).get_content()
+        )

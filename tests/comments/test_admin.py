@@ -157,6 +157,30 @@ def test_change_form_shows_reasons_and_reports_read_only(admin_client, article):
         assert field not in form_fields
 
 
+def test_ticking_public_in_the_change_form_notifies_followers(admin_client, article, run_tasks):
+    CommentFactory(
+        content_object=article, user_email="follower@example.org", followup=True, comment="First"
+    )
+    held = CommentFactory(content_object=article, held=True, comment="Held for a moderator")
+    form = {
+        "user_name": held.user_name,
+        "user_email": held.user_email,
+        "user_url": "",
+        "comment": "Held for a moderator, typo fixed",
+        "is_public": "on",
+        "reports-TOTAL_FORMS": "0",
+        "reports-INITIAL_FORMS": "0",
+    }
+
+    url = reverse("admin:comments_comment_change", args=[held.pk])
+    response = run_tasks(lambda: admin_client.post(url, form))
+
+    assert response.status_code == 302
+    held.refresh_from_db()
+    assert held.is_public and held.comment == "Held for a moderator, typo fixed"
+    assert [message.to for message in mail.outbox] == [["follower@example.org"]]
+
+
 # Actions
 
 

@@ -5,9 +5,14 @@ from django.contrib.admin import helpers
 from django.db.models import Count
 from django.http import StreamingHttpResponse
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
-from .models import Subscriber
+from articles import admin as articles_admin
+from articles.models import Article
+
+from .models import Delivery, Subscriber
 from .services import subscriber_erase
 
 
@@ -145,3 +150,80 @@ class SubscriberAdmin(admin.ModelAdmin):
 
 def _iso(value) -> str:
     return value.isoformat() if value else ""
+
+
+# Delivery records, and what each article's email did (subscriptions.delivery)
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    """Who was sent what: read only, as the sender alone writes these."""
+
+    list_display = ["subscriber", "about", "status", "attempts", "sent_at", "retry_or_lease"]
+    list_filter = ["status", ("article", admin.RelatedOnlyFieldListFilter), "digest"]
+    list_select_related = ["subscriber", "article", "digest"]
+    search_fields = ["subscriber__email"]
+    fields = ["subscriber", "article", "digest", "status", "attempts", "sent_at", "not_before"]
+    fields += ["last_error", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Email about")
+    def about(self, obj) -> str:
+        return str(obj.article or obj.digest)
+
+    @admin.display(description="Retry after or claimed until", ordering="not_before")
+    def retry_or_lease(self, obj):
+        return obj.not_before
+
+
+def article_delivery_counts(article) -> dict[str, int]:
+    """How many of the article's emails are in each delivery status, from one grouped query."""
+    counts = dict(
+        Delivery.objects.filter(article=article)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+    )
+    return {status: counts.get(status, 0) for status in Delivery.Status.values}
+
+
+class ArticleAdmin(articles_admin.ArticleAdmin):
+    """The publishing admin's article page, with what its subscriber emails did."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "email_deliveries"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        return [*fieldsets, ("Subscribers", {"fields": ["email_deliveries"]})]
+
+    @admin.display(description="Email deliveries")
+    def email_deliveries(self, obj) -> str:
+        counts = article_delivery_counts(obj)
+        if not any(counts.values()):
+            return "No subscriber emails (yet): they go out when the article becomes public."
+        Status = Delivery.Status
+        link = reverse("admin:subscriptions_delivery_changelist") + f"?article__id__exact={obj.pk}"
+        return format_html(
+            "Sent (accepted by the mail server): {} · Failed: {} · Waiting or sending: {} · "
+            'Skipped (no longer subscribed): {} · <a href="{}">See each one</a>',
+            counts[Status.SENT],
+            counts[Status.FAILED],
+            counts[Status.PENDING] + counts[Status.SENDING],
+            counts[Status.SKIPPED],
+            link,
+        )
+
+
+admin.site.unregister(Article)
+admin.site.register(Article, ArticleAdmin)

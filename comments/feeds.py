@@ -3,13 +3,16 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.syndication.views import Feed
 from django.db.models import CharField
 from django.db.models.functions import Cast
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Rss201rev2Feed
+from django.utils.html import escape
 
 from articles.models import Article
 
 from .models import Comment
-from .selectors import public_comments
+from .selectors import public_comments, with_page_numbers
+from .templatetags.comment_tags import comment_text
 
 FEED_LENGTH = 30
 
@@ -31,18 +34,21 @@ class LatestCommentsFeed(Feed):
     def items(self):
         # django-comments keeps the object's key as text.
         published = Article.objects.published().values(key=Cast("pk", CharField()))
-        return Comment.objects.filter(
+        comments = Comment.objects.filter(
             content_type=ContentType.objects.get_for_model(Article),
             is_public=True,
             is_removed=False,
             object_pk__in=published,
-        ).order_by("-submit_date")[:FEED_LENGTH]
+        )
+        return _for_feed(comments)
 
     def item_title(self, item):
-        return f"{item.user_name} on “{item.content_object}”"
+        # Feed readers treat titles as HTML; Django's own feeds escape them too.
+        return escape(f"{item.user_name} on “{item.content_object}”")
 
     def item_description(self, item):
-        return item.comment
+        # The comment as the page shows it: escaped, so a reader's markup arrives as text.
+        return comment_text(item.comment)
 
     def item_link(self, item):
         return item.get_absolute_url()
@@ -57,8 +63,12 @@ class LatestCommentsFeed(Feed):
 class ArticleCommentsFeed(LatestCommentsFeed):
     """The latest public comments on one article."""
 
-    def get_object(self, request, slug, **date):
-        return get_object_or_404(Article.objects.published(), slug=slug)
+    def get_object(self, request, slug, year, month, day):
+        article = get_object_or_404(Article.objects.published(), slug=slug)
+        # Only under the article's own address, as the article page itself.
+        if article.get_absolute_url() != request.path.removesuffix("feed/"):
+            raise Http404
+        return article
 
     def title(self, obj):
         return f"Comments on “{obj.title}”"
@@ -70,4 +80,10 @@ class ArticleCommentsFeed(LatestCommentsFeed):
         return f"The latest comments on “{obj.title}” at {settings.SITE_NAME}."
 
     def items(self, obj):
-        return public_comments(obj).order_by("-submit_date")[:FEED_LENGTH]
+        return _for_feed(public_comments(obj))
+
+
+def _for_feed(comments):
+    """The latest of `comments` with what each item shows, in a fixed number of queries."""
+    latest = comments.order_by("-submit_date").prefetch_related("content_object")
+    return with_page_numbers(latest)[:FEED_LENGTH]

@@ -9,7 +9,7 @@ from django.urls import resolve
 from django.utils import timezone
 
 from articles.models import Article
-from articles.roles import AUTHORS, EDITORS, ROLE_PERMISSIONS, ensure_roles
+from articles.roles import AUTHORS, EDITORS, MODERATORS, ROLE_PERMISSIONS, ensure_roles
 from tests.factories import ArticleFactory, PageFactory, SectionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -280,7 +280,7 @@ def test_page_accepts_an_ordinary_slug():
 
 
 def test_migrations_create_the_editor_and_author_groups():
-    assert set(Group.objects.values_list("name", flat=True)) >= {EDITORS, AUTHORS}
+    assert set(Group.objects.values_list("name", flat=True)) >= {EDITORS, AUTHORS, MODERATORS}
 
 
 def test_only_editors_may_publish():
@@ -294,7 +294,22 @@ def test_only_editors_may_publish():
     assert not author.has_perm("articles.publish_article")
 
 
-@pytest.mark.parametrize("role", [EDITORS, AUTHORS])
+def test_moderators_and_editors_moderate_comments_but_moderators_write_nothing():
+    moderator = UserFactory()
+    moderator.groups.add(Group.objects.get(name=MODERATORS))
+    editor = UserFactory()
+    editor.groups.add(Group.objects.get(name=EDITORS))
+    author = UserFactory()
+    author.groups.add(Group.objects.get(name=AUTHORS))
+
+    assert moderator.has_perm("comments.change_comment")
+    assert moderator.has_perm("comments.add_blockeditem")
+    assert not moderator.has_perm("articles.change_article")
+    assert editor.has_perm("comments.change_comment")
+    assert not author.has_perm("comments.change_comment")
+
+
+@pytest.mark.parametrize("role", [EDITORS, AUTHORS, MODERATORS])
 def test_every_role_permission_exists(role):
     # ensure_roles() skips unknown codenames silently; a typo would lose a permission.
     group = Group.objects.get(name=role)

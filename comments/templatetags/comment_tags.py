@@ -1,4 +1,5 @@
 import hashlib
+from urllib.parse import urlsplit
 
 from django import template
 from django.conf import settings
@@ -43,6 +44,12 @@ def comment_text(text: str) -> str:
     linked = urlize(text, trim_url_limit=60, nofollow=True, autoescape=True)
     # Links written by readers are user-generated content, not endorsed by the site.
     return mark_safe(linebreaks(linked.replace('rel="nofollow"', 'rel="nofollow ugc"')))
+
+
+@register.filter
+def is_web_address(url: str) -> bool:
+    """True for an http(s) address: only those become links, whatever a row holds."""
+    return urlsplit(url or "").scheme.lower() in {"http", "https"}
 
 
 AVATAR_COLOURS = ["#8e3b46", "#3b5f8e", "#3b8e6c", "#8e6b3b", "#5d3b8e", "#2f6f73", "#7a4a2a"]

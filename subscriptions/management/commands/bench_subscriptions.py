@@ -213,7 +213,8 @@ def _clean_up(*, tasks_since=None) -> None:
     Section.objects.filter(slug=SLUG).delete()
     Author.objects.filter(slug=SLUG).delete()
     if tasks_since:
-        paths = [announce_article.module_path, fan_out_article.module_path, send_deliveries.module_path]  # fmt: skip
+        ours = (announce_article, fan_out_article, send_deliveries)
+        paths = [task_object.module_path for task_object in ours]
         DBTaskResult.objects.filter(enqueued_at__gte=tasks_since, task_path__in=paths).delete()
 
 

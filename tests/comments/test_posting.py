@@ -183,3 +183,15 @@ def test_confirmation_emails_to_one_recipient_are_limited(
         run_tasks(lambda n=n: client.post("/comments/post/", post_data(article, comment=f"c{n}")))
 
     assert len(mail.outbox) == 2
+
+
+def test_plain_text_email_shows_the_title_as_written_not_html_escaped(client, post_data, run_tasks):
+    from tests.factories import ArticleFactory
+
+    article = ArticleFactory(title='Oil & "gas" talks')
+    run_tasks(lambda: client.post("/comments/post/", post_data(article)))
+
+    message = mail.outbox[0]
+    assert 'Oil & "gas" talks' in message.body
+    assert "&amp;" not in message.body and "&quot;" not in message.body
+    assert "Oil &amp; &quot;gas&quot; talks" in message.alternatives[0][0]

@@ -9,6 +9,8 @@ from django_tasks import TaskResultStatus, task
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult, get_date_max
 
+from articles.tasks import announce_article
+
 from .delivery import deliveries_create, deliveries_next_due, deliveries_send
 from .digests import digests_send
 from .services import already_subscribed_send, confirmation_send
@@ -101,25 +103,27 @@ def digests_schedule() -> None:
 
 
 def deliveries_recover() -> dict[str, int]:
-    """Queue again what a killed worker left: its fan-outs, and a sender for waiting rows.
+    """Queue again what a killed worker left: announcements, fan-outs, and a sender for rows.
 
-    django-tasks-db never retries a task whose worker died: it stays RUNNING. A fan-out is safe to
-    run twice (its rows are unique), so one left RUNNING is queued again and marked failed; the
-    deliveries themselves say what is left to send.
+    django-tasks-db never retries a task whose worker died: it stays RUNNING. An article's
+    announcement and its fan-out are both safe to run twice (the article is announced once; its
+    rows are unique), so each one left RUNNING is queued again and marked failed; the deliveries
+    themselves say what is left to send.
     """
+    recoverable = {t.module_path: t for t in (announce_article, fan_out_article)}
     with transaction.atomic():
         lost = list(
             DBTaskResult.objects.running()
-            .filter(task_path=fan_out_article.module_path)
+            .filter(task_path__in=recoverable)
             .select_for_update(skip_locked=True)
         )
         for result in lost:
-            fan_out_article.enqueue(**result.args_kwargs["kwargs"])
+            recoverable[result.task_path].enqueue(**result.args_kwargs["kwargs"])
             result.set_failed(WorkerLost("Presumed lost with its worker; queued again."))
     due = deliveries_next_due()
     if due is not None:
         sender_wake(at=max(due, timezone.now()))
-    return {"fan_outs": len(lost), "sending": int(due is not None)}
+    return {"requeued": len(lost), "sending": int(due is not None)}
 
 
 class WorkerLost(Exception):

@@ -13,6 +13,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from articles.publication import publication_schedule
+from articles.tasks import announce_article
 from subscriptions.delivery import deliveries_claim, deliveries_create, deliveries_send
 from subscriptions.models import Delivery, Subscriber
 from subscriptions.tasks import deliveries_recover, fan_out_article, send_deliveries
@@ -359,7 +360,21 @@ def test_a_starting_worker_queues_again_a_fan_out_its_killed_predecessor_left_ru
     )
     assert [r.status for r in lost] == [TaskResultStatus.FAILED, TaskResultStatus.SUCCESSFUL]
     assert "WorkerLost" in lost[0].exception_class_path
-    assert deliveries_recover() == {"fan_outs": 0, "sending": 0}
+    assert deliveries_recover() == {"requeued": 0, "sending": 0}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_starting_worker_announces_an_article_whose_announcement_was_killed():
+    subscriber("reader@example.org")
+    article = ArticleFactory()
+    announce_article.enqueue(article_id=article.pk)
+    DBTaskResult.objects.update(status=TaskResultStatus.RUNNING)  # its worker was killed
+
+    run_worker()
+
+    assert [m.to for m in mail.outbox] == [["reader@example.org"]]
+    article.refresh_from_db()
+    assert article.announced_at is not None
 
 
 @pytest.mark.django_db

@@ -25,6 +25,7 @@ migrate: install ## Apply migrations to the development database (SQLite unless 
 
 seed: migrate ## Load the demo content (idempotent)
 	$(DEV_ENV) $(PY) manage.py seed_demo
+	$(DEV_ENV) $(PY) manage.py seed_demo_comments
 
 run: seed ## Serve the demo site at http://127.0.0.1:8000/ with a task worker beside it
 	@echo "Site: http://127.0.0.1:8000/   Admin: http://127.0.0.1:8000/admin/ (login printed above)"

@@ -33,6 +33,7 @@ class CommentForm(XtdCommentForm):
         self.fields["url"].widget = forms.URLInput(
             attrs={"placeholder": "https://", "autocomplete": "url"}
         )
+        self.fields["url"].label = "Website"  # xtd's own form calls it "Link"
         self.fields["url"].help_text = "Optional; your name will link to it."
         self.fields["comment"].label = "Comment"
         self.fields["comment"].widget.attrs.update(placeholder="", rows=8)

@@ -350,3 +350,12 @@ def test_reply_posted_from_the_reply_page_is_nested_under_its_parent(
     comments = rendered_comments(page(client, article))
     assert comments[reply.pk].parent == parent.pk
     assert comments[reply.pk].in_children_list
+
+
+def test_the_form_asks_for_name_email_website_and_comment(client):
+    article = ArticleFactory()
+
+    page = client.get(article.get_absolute_url()).content.decode()
+
+    for label in ("Name", "Email", "Website", "Comment"):
+        assert f'>{label} <span class="required"' in page or f">{label}</label>" in page

@@ -328,6 +328,15 @@ def test_reply_page_shows_the_comment_and_a_form_replying_to_it(client, article)
     assert f'name="reply_to" value="{parent.pk}"' in html
 
 
+def test_reply_page_of_a_deepest_comment_leads_to_its_parents(client, article):
+    chain = reply_chain(CommentFactory(content_object=article), 3)
+
+    response = client.get(f"/comments/reply/{chain[3].pk}/")
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/comments/reply/{chain[2].pk}/"
+
+
 def test_reply_page_of_a_held_comment_is_not_found(client, article):
     held = CommentFactory(content_object=article, is_public=False)
 

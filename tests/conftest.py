@@ -1,6 +1,8 @@
 import pytest
 from django.core.management import call_command
 
+from tests.mailserver import Inbox, smtp_server
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _collected_static(tmp_path_factory):
@@ -24,3 +26,31 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def run_tasks(transactional_db, django_capture_on_commit_callbacks):
+    """Run what a request queued for after its commit, then the task worker until it is idle.
+
+    The worker drops connections that are inside a transaction, as a test's would be, so tests
+    using it run on committed data (transactional_db).
+    """
+
+    def run(action):
+        with django_capture_on_commit_callbacks(execute=True):
+            result = action()
+        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+        return result
+
+    return run
+
+
+@pytest.fixture
+def smtp_inbox(settings):
+    """A real SMTP server on loopback that Django's SMTP backend delivers to."""
+    with smtp_server(Inbox()) as inbox:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", inbox.port
+        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        yield inbox

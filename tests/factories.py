@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from articles.models import Article, Author, Page, Section
+from comments.forms import CommentForm
 from comments.models import Comment
 
 
@@ -103,3 +104,19 @@ class CommentFactory(factory.django.DjangoModelFactory):
     comment = factory.Sequence(lambda n: f"Comment number {n}.")
     submit_date = factory.LazyFunction(timezone.now)
     is_public = True
+
+
+def comment_post_data(article, **fields) -> dict:
+    """Valid comment-form data for an article, as the article page's form sends it."""
+    data = CommentForm(article).generate_security_data()
+    data.update(
+        name="Rana Haddad",
+        email="rana@example.org",
+        url="",
+        comment="A thoughtful point about the talks.",
+        reply_to="0",
+        honeypot="",
+        next="/comments/sent/",
+    )
+    data.update({key: str(value) for key, value in fields.items()})
+    return data

@@ -2,29 +2,11 @@ import re
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 
 from subscriptions.models import Subscriber
 from subscriptions.tokens import CONFIRM, MANAGE, UNSUBSCRIBE, subscriber_token
 
 LINK = re.compile(r"http://[^\s\"<>]+/subscribe/(confirm|manage|unsubscribe)/[^/\s\"<>]+/")
-
-
-@pytest.fixture
-def run_tasks(transactional_db, django_capture_on_commit_callbacks):
-    """Run what a request queued for after its commit, then the task worker until it is idle.
-
-    The worker drops connections that are inside a transaction, as a test's would be, so tests
-    using it run on committed data (transactional_db).
-    """
-
-    def run(action):
-        with django_capture_on_commit_callbacks(execute=True):
-            result = action()
-        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
-        return result
-
-    return run
 
 
 @pytest.fixture

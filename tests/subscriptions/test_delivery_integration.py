@@ -7,7 +7,6 @@ killed worker's batch is taken up quickly.
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,7 +17,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
@@ -26,6 +24,7 @@ from django.utils import timezone
 from articles.publication import publication_schedule
 from subscriptions.models import Delivery, Subscriber
 from tests.factories import ArticleFactory
+from tests.mailserver import Inbox, smtp_server, worker_environment
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -39,11 +38,11 @@ def _postgresql_only():
         pytest.skip("needs PostgreSQL: the worker process must see the test database")
 
 
-class Sink:
+class Sink(Inbox):
     """An SMTP server that keeps what it accepts, and can kill a worker mid-conversation."""
 
     def __init__(self):
-        self.messages = []
+        super().__init__()
         self.arrived = []
         self.kill_at: int | None = None
         self.victim: subprocess.Popen | None = None
@@ -65,33 +64,20 @@ class Sink:
 
 @pytest.fixture
 def sink():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    handler = Sink()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    handler.port = port
-    yield handler
-    controller.stop()
+    with smtp_server(Sink()) as handler:
+        yield handler
 
 
 @pytest.fixture
 def workers(transactional_db, sink):
     """Start `manage.py db_worker` processes mailing to the sink; all are stopped at the end."""
     started = []
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(sink.port),
-        "SUBSCRIPTIONS_CLAIM_SECONDS": str(CLAIM_SECONDS),
-        "SUBSCRIPTIONS_BATCH_SIZE": "25",
-        "SUBSCRIPTIONS_DIGEST_HOUR": "off",
-    }
+    env = worker_environment(
+        smtp_port=sink.port,
+        SUBSCRIPTIONS_CLAIM_SECONDS=str(CLAIM_SECONDS),
+        SUBSCRIPTIONS_BATCH_SIZE="25",
+        SUBSCRIPTIONS_DIGEST_HOUR="off",
+    )
     command = [sys.executable, "manage.py", "db_worker", "--no-reload", "--interval", "0.1"]
 
     def start() -> subprocess.Popen:

@@ -1,10 +1,9 @@
 import pytest
 from django.core import mail
 
-from comments.forms import CommentForm
 from comments.models import PendingComment
 from subscriptions.models import Subscriber
-from tests.factories import ArticleFactory, UserFactory
+from tests.factories import ArticleFactory, UserFactory, comment_post_data
 
 pytestmark = pytest.mark.django_db
 
@@ -16,22 +15,6 @@ def article(db):
     return ArticleFactory(title="Talks resume", slug="talks-resume")
 
 
-def comment_data(article, **fields):
-    """Valid comment-form data, as the article page's form sends it."""
-    data = CommentForm(article).generate_security_data()
-    data.update(
-        name="Rana Haddad",
-        email="rana@example.org",
-        url="",
-        comment="A thoughtful point about the talks.",
-        reply_to="0",
-        honeypot="",
-        next="/comments/sent/",
-    )
-    data.update(fields)
-    return data
-
-
 def test_the_comment_form_offers_the_box_unticked(client, article):
     page = client.get(article.get_absolute_url()).content.decode()
 
@@ -40,7 +23,7 @@ def test_the_comment_form_offers_the_box_unticked(client, article):
 
 
 def test_a_guest_comment_with_the_box_ticked_starts_the_double_opt_in(client, article, run_tasks):
-    run_tasks(lambda: client.post("/comments/post/", comment_data(article, subscribe="on")))
+    run_tasks(lambda: client.post("/comments/post/", comment_post_data(article, subscribe="on")))
 
     subscriber = Subscriber.objects.get()
     assert subscriber.email == "rana@example.org"
@@ -53,7 +36,7 @@ def test_a_guest_comment_with_the_box_ticked_starts_the_double_opt_in(client, ar
 
 
 def test_a_comment_without_the_box_ticked_subscribes_nobody(client, article, run_tasks):
-    run_tasks(lambda: client.post("/comments/post/", comment_data(article)))
+    run_tasks(lambda: client.post("/comments/post/", comment_post_data(article)))
 
     assert not Subscriber.objects.exists()
     assert [m.subject for m in mail.outbox] == ["Confirm your comment on ewview"]
@@ -64,7 +47,7 @@ def test_a_signed_in_reader_ticking_the_box_gets_a_confirmation_at_their_account
 ):
     user = UserFactory(email="member@example.org")
     client.force_login(user)
-    data = comment_data(article, subscribe="on")
+    data = comment_post_data(article, subscribe="on")
     del data["name"], data["email"]
 
     run_tasks(lambda: client.post("/comments/post/", data))
@@ -74,8 +57,8 @@ def test_a_signed_in_reader_ticking_the_box_gets_a_confirmation_at_their_account
 
 
 def test_ticking_the_box_again_does_not_mail_a_pending_address_twice(client, article, run_tasks):
-    run_tasks(lambda: client.post("/comments/post/", comment_data(article, subscribe="on")))
-    second = comment_data(article, subscribe="on", comment="Another point.")
+    run_tasks(lambda: client.post("/comments/post/", comment_post_data(article, subscribe="on")))
+    second = comment_post_data(article, subscribe="on", comment="Another point.")
     run_tasks(lambda: client.post("/comments/post/", second))
 
     assert len([m for m in mail.outbox if "subscription" in m.subject]) == 1

@@ -4,21 +4,18 @@ The worker is a separate process reading the test database, so this runs on Post
 (SQLite's test database lives in this process's memory).
 """
 
-import os
 import re
-import socket
 import subprocess
 import sys
-from email import message_from_bytes, policy
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.db import connection
 from django.test import Client
 
 from subscriptions.models import Subscriber
+from tests.mailserver import Inbox, worker_environment
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,39 +28,9 @@ def _postgresql_only():
         pytest.skip("needs PostgreSQL: the worker process must see the test database")
 
 
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 Message accepted for delivery"
-
-
-@pytest.fixture
-def smtp_inbox():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    inbox.port = port
-    yield inbox
-    controller.stop()
-
-
 def run_worker(inbox: Inbox) -> None:
     """One `manage.py db_worker` process, run until the queue is empty, mailing to the inbox."""
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(inbox.port),
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-    }
+    env = worker_environment(smtp_port=inbox.port)
     subprocess.run(
         [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay"],
         cwd=ROOT,

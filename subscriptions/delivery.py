@@ -61,14 +61,38 @@ def deliveries_insert(
     while ids := list(
         subscribers.filter(pk__gt=last_id).values_list("pk", flat=True)[:FAN_OUT_CHUNK]
     ):
-        Delivery.objects.bulk_create(
-            [Delivery(subscriber_id=pk, article=article, digest=digest) for pk in ids],
-            # One row per (subscriber, article or digest): a re-run adds none.
-            ignore_conflicts=True,
-        )
+        _deliveries_insert_chunk(ids, article=article, digest=digest)
         considered += len(ids)
         last_id = ids[-1]
     return considered
+
+
+def _deliveries_insert_chunk(ids: list[int], *, article, digest) -> None:
+    # One row per (subscriber, article or digest): a re-run adds none (ignored conflicts).
+    if db.vendor != "postgresql":
+        Delivery.objects.bulk_create(
+            [Delivery(subscriber_id=pk, article=article, digest=digest) for pk in ids],
+            ignore_conflicts=True,
+        )
+        return
+    # On PostgreSQL one statement with the ids as an array: building 2,000 model instances per
+    # chunk was most of a fan-out's time, while senders waited for it. The other columns come
+    # from one unsaved row, so their defaults stay the model's.
+    template = Delivery(article=article, digest=digest)
+    fields = [f for f in Delivery._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(db.ops.quote_name(f.column) for f in fields)
+    values = [
+        f.get_db_prep_save(f.pre_save(template, add=True), connection=db)
+        for f in fields
+        if f.name != "subscriber"
+    ]
+    placeholders = ", ".join("s.id" if f.name == "subscriber" else "%s" for f in fields)
+    with db.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Delivery._meta.db_table} ({columns}) SELECT {placeholders} "
+            "FROM unnest(%s::bigint[]) AS s(id) ON CONFLICT DO NOTHING",
+            [*values, ids],
+        )
 
 
 # Claiming

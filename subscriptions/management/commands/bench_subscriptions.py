@@ -1,12 +1,12 @@
 """`manage.py bench_subscriptions`: how fast a new article's emails reach a local SMTP server.
 
 On PostgreSQL only (the database of DATABASE_URL, created if missing): makes N active instant
-subscribers, starts a counting SMTP sink (aiosmtpd, subscriptions/bench_sink.py) and --workers
-`manage.py db_worker` processes, publishes one article, waits until every delivery is sent and
-prints emails per second, the time to deliver all and each worker's memory (peak RSS, VmHWM,
-sampled as it goes so a growing worker shows). Everything it made is removed at the end, also
-what an interrupted earlier run left. `make bench-subscriptions N=20000` runs it on a database of
-its own.
+subscribers, starts a counting SMTP sink (subscriptions/bench_sink.py, a minimal asyncio one
+standing in for a real MTA) and --workers `manage.py db_worker` processes, publishes one article,
+waits until every delivery is sent and prints emails per second, the time to deliver all and
+each worker's memory (peak RSS, VmHWM, sampled as it goes so a growing worker shows). Everything
+it made is removed at the end, also what an interrupted earlier run left.
+`make bench-subscriptions N=20000` runs it on a database of its own.
 """
 
 import json
@@ -28,6 +28,7 @@ from django_tasks_db.models import DBTaskResult
 from articles.models import Article, Author, Section
 from articles.publication import publication_schedule
 from articles.tasks import announce_article
+from subscriptions import bench_sink
 from subscriptions.models import Delivery, Subscriber
 from subscriptions.tasks import fan_out_article, send_deliveries
 
@@ -131,8 +132,8 @@ class Command(BaseCommand):
             f"at {count / sending:.0f} emails/s."
         )
         write(
-            f"  SMTP sink: {sink.get('messages')} messages, {sink.get('recipients')} "
-            f"recipients, {sink.get('doubles')} doubles."
+            f"  SMTP sink ({bench_sink.NAME}): {sink.get('messages')} messages, "
+            f"{sink.get('recipients')} recipients, {sink.get('doubles')} doubles."
         )
         for number, peak in enumerate(peaks, 1):
             trail = ", ".join(

@@ -28,7 +28,7 @@ def _max_age(purpose: str) -> int | None:
 
 
 def subscriber_token(subscriber: Subscriber, *, purpose: str) -> str:
-    return signing.dumps([subscriber.pk, subscriber.key], salt=purpose, compress=True)
+    return signing.dumps([subscriber.pk, subscriber.key], salt=purpose)
 
 
 def subscriber_from_token(token: str, *, purpose: str) -> Subscriber:

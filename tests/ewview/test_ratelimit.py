@@ -1,4 +1,23 @@
+import os
+import socket
+
+import pytest
+
 from ewview.ratelimit import client_ip, hit
+
+
+def _redis_is_running() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+needs_redis = pytest.mark.skipif(
+    not os.environ.get("REDIS_REQUIRED") and not _redis_is_running(),
+    reason="no Redis on 127.0.0.1:6379 (CI starts one and requires it)",
+)
 
 
 def test_attempts_past_the_limit_are_refused_per_key_and_scope():
@@ -24,3 +43,37 @@ def test_client_ip_trusts_only_our_own_proxies(rf, settings):
     assert client_ip(request) == "10.0.0.2"
     settings.NUM_PROXIES = 1
     assert client_ip(request) == "203.0.113.9"
+
+
+@needs_redis
+def test_with_redis_every_process_counts_against_the_same_limit(settings):
+    """Web processes share one Redis: attempts in another process use up this one's allowance."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    redis_url = "redis://127.0.0.1:6379/15"
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+    }
+    from django.core.cache import cache
+
+    cache.clear()
+    other_process = (
+        "from ewview.ratelimit import hit; "
+        "print([hit('post', '198.51.100.7', limit=3, window=600) for _ in range(2)])"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--verbosity", "0", "-c", other_process],
+        cwd=Path(__file__).resolve().parents[2],
+        env={**os.environ, "REDIS_URL": redis_url},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert result.stdout.strip() == "[True, True]"
+
+    assert hit("post", "198.51.100.7", limit=3, window=600) is True
+    assert hit("post", "198.51.100.7", limit=3, window=600) is False
+    cache.clear()

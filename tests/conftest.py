@@ -54,3 +54,15 @@ def smtp_inbox(settings):
         settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
         settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
         yield inbox
+
+
+@pytest.fixture
+def worker_database():
+    """A database that a worker process can share with the test: PostgreSQL, not SQLite.
+
+    SQLite's test database lives in this process's memory; CI runs everything on PostgreSQL.
+    """
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: the worker process must see the test database")

@@ -17,7 +17,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -26,16 +25,10 @@ from subscriptions.models import Delivery, Subscriber
 from tests.factories import ArticleFactory
 from tests.mailserver import Inbox, smtp_server, worker_environment
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("worker_database")]
 
 ROOT = Path(__file__).resolve().parents[2]
 CLAIM_SECONDS = 2
-
-
-@pytest.fixture(autouse=True)
-def _postgresql_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: the worker process must see the test database")
 
 
 class Sink(Inbox):

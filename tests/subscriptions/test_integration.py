@@ -11,21 +11,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.db import connection
 from django.test import Client
 
 from subscriptions.models import Subscriber
 from tests.mailserver import Inbox, worker_environment
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("worker_database")]
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(autouse=True)
-def _postgresql_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: the worker process must see the test database")
 
 
 def run_worker(inbox: Inbox) -> None:

@@ -53,6 +53,9 @@ def comment_submit(*, tmp_comment, request) -> None:
     own double opt-in.
     """
     data = comment_data(tmp_comment)
+    # django-contrib-comments stores REMOTE_ADDR, which behind a proxy is the proxy's: every
+    # reader would share one per-IP limit, and blocking "the sender's IP" would block everyone.
+    data["ip_address"] = client_ip(request) or None
     user = tmp_comment.user
     if user is not None and user.is_authenticated:
         comment = comment_create(data=data, is_staff=user.is_staff)

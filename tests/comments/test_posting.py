@@ -195,3 +195,33 @@ def test_plain_text_email_shows_the_title_as_written_not_html_escaped(client, po
     assert 'Oil & "gas" talks' in message.body
     assert "&amp;" not in message.body and "&quot;" not in message.body
     assert "Oil &amp; &quot;gas&quot; talks" in message.alternatives[0][0]
+
+
+def test_behind_a_proxy_the_comment_keeps_the_readers_address_not_the_proxys(
+    client, article, post_data, settings
+):
+    settings.NUM_PROXIES = 1
+    client.post(
+        "/comments/post/",
+        post_data(article),
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="203.0.113.9",
+    )
+
+    assert PendingComment.objects.get().data["ip_address"] == "203.0.113.9"
+
+
+def test_behind_a_proxy_one_readers_confirmations_do_not_use_up_anothers(
+    client, article, post_data, run_tasks, settings
+):
+    settings.NUM_PROXIES = 1
+    settings.COMMENTS_CONFIRMATIONS_PER_IP = (1, 3600)
+    for n, reader_ip in enumerate(["203.0.113.9", "198.51.100.7"]):
+        data = post_data(article, email=f"reader{n}@example.org", comment=f"c{n}")
+        run_tasks(
+            lambda data=data, ip=reader_ip: client.post(
+                "/comments/post/", data, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=ip
+            )
+        )
+
+    assert sorted(m.to[0] for m in mail.outbox) == ["reader0@example.org", "reader1@example.org"]

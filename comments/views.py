@@ -106,6 +106,9 @@ def reply(request, cid):
     comment = get_object_or_404(Comment, pk=cid, is_public=True, is_removed=False)
     if not isinstance(comment.content_object, Article) or not comment.content_object.is_published():
         raise Http404
+    if not comment.content_object.comments_open:
+        # xtd's reply page would offer a form whose post is refused; the article says why.
+        return redirect(comment.get_absolute_url())
     if not comment.allow_thread():
         # Past the deepest level a reply joins the parent's conversation, as the form does too.
         return redirect("comments-xtd-reply", cid=comment.parent_id)

@@ -337,6 +337,18 @@ def test_reply_page_of_a_deepest_comment_leads_to_its_parents(client, article):
     assert response["Location"] == f"/comments/reply/{chain[2].pk}/"
 
 
+def test_reply_page_on_an_article_closed_to_comments_offers_no_form(client, article):
+    parent = CommentFactory(content_object=article)
+    article.comments_open = False
+    article.save()
+
+    response = client.get(f"/comments/reply/{parent.pk}/", follow=True)
+
+    html = response.content.decode()
+    assert 'name="comment"' not in html
+    assert "Comments are closed." in html
+
+
 def test_reply_page_of_a_held_comment_is_not_found(client, article):
     held = CommentFactory(content_object=article, is_public=False)
 

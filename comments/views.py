@@ -30,7 +30,29 @@ def post_comment(request):
             "and send this one again: what you wrote is kept below.",
             status=429,
         )
+    if _form_expired(request):
+        return _form_again(
+            request,
+            "This page was open for a long time, so the form had expired. Your comment is kept "
+            "below: press Post comment again to send it.",
+            status=200,
+        )
     return library_post_comment(request)
+
+
+def _form_expired(request) -> bool:
+    """True when the form's only fault is its age: django-comments would answer a bare 400."""
+    article = _posted_article(request)
+    if article is None:
+        return False
+    return set(CommentForm(article, data=request.POST).security_errors()) == {"timestamp"}
+
+
+def _posted_article(request) -> Article | None:
+    try:
+        return Article.objects.published().filter(pk=request.POST.get("object_pk")).first()
+    except (TypeError, ValueError):
+        return None
 
 
 def _too_many_comments(request) -> bool:
@@ -43,10 +65,13 @@ def _too_many_comments(request) -> bool:
 
 
 def _form_again(request, message: str, *, status: int):
-    article = Article.objects.published().filter(pk=request.POST.get("object_pk")).first()
+    article = _posted_article(request)
     if article is None:
         raise Http404
-    form = CommentForm(article, data=request.POST)
+    data = request.POST.copy()
+    # A fresh timestamp and hash, so the form shown again does not expire in its turn.
+    data.update(CommentForm(article).generate_security_data())
+    form = CommentForm(article, data=data)
     form.is_valid()
     return render(
         request,

@@ -1,8 +1,10 @@
 import re
+import time
 
 import pytest
 from django.core import mail
 
+from comments.forms import CommentForm
 from comments.models import Comment, PendingComment
 from tests.factories import UserFactory
 
@@ -225,3 +227,37 @@ def test_behind_a_proxy_one_readers_confirmations_do_not_use_up_anothers(
         )
 
     assert sorted(m.to[0] for m in mail.outbox) == ["reader0@example.org", "reader1@example.org"]
+
+
+def test_a_form_left_open_for_hours_is_shown_again_keeping_the_text(
+    client, article, post_data, run_tasks
+):
+    form = CommentForm(article)
+    three_hours_ago = str(int(time.time()) - 3 * 3600)
+    stale = {
+        "timestamp": three_hours_ago,
+        "security_hash": form.initial_security_hash(three_hours_ago),
+    }
+    response = client.post(
+        "/comments/post/", post_data(article, comment="Written over lunch.", **stale)
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Written over lunch." in html and "Post comment" in html
+    assert "open for a long time" in html
+    assert not PendingComment.objects.exists()
+
+    fresh = re.search(r'name="timestamp" value="(\d+)"', html).group(1)
+    resent = post_data(article, comment="Written over lunch.")
+    resent["timestamp"] = fresh
+    resent["security_hash"] = re.search(r'name="security_hash" value="(\w+)"', html).group(1)
+    run_tasks(lambda: client.post("/comments/post/", resent))
+    assert PendingComment.objects.get().data["comment"] == "Written over lunch."
+
+
+def test_a_tampered_form_is_still_refused(client, article, post_data):
+    response = client.post("/comments/post/", post_data(article, security_hash="0" * 40))
+
+    assert response.status_code == 400
+    assert not PendingComment.objects.exists()

@@ -91,7 +91,7 @@ class SubscriberAdmin(admin.ModelAdmin):
             for subscriber in queryset.order_by("pk").iterator(chunk_size=2000):
                 yield writer.writerow(
                     [
-                        subscriber.email,
+                        _csv_cell(subscriber.email),
                         subscriber.state,
                         subscriber.frequency,
                         subscriber_preferences(subscriber),
@@ -146,6 +146,15 @@ class SubscriberAdmin(admin.ModelAdmin):
                 subscriber_erase(subscriber=subscriber)
                 erased += 1
         return erased
+
+
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection). A valid
+# address may start with = + or -, and a reader chooses what they type.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value: str) -> str:
+    return f"'{value}" if value.startswith(_FORMULA_STARTS) else value
 
 
 def _iso(value) -> str:

@@ -124,3 +124,14 @@ def test_erasing_asks_first_then_deletes_the_subscriber_and_their_deliveries(adm
     assert list(Delivery.objects.values_list("subscriber__email", flat=True)) == [
         "kept@example.org"
     ]
+
+
+def test_the_csv_export_defuses_cells_a_spreadsheet_would_run_as_formulas(admin_client):
+    # Valid addresses may start with = + - @: a spreadsheet would run them as formulas.
+    emails = ["=1+2@example.org", "+cmd@example.org", "-2+3@example.org"]
+    selected = [make(email).pk for email in [*emails, "plain@example.org"]]
+
+    response = admin_client.post(CHANGELIST, {"action": "export_csv", "_selected_action": selected})
+
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [row[0] for row in rows[1:]] == [*(f"'{email}" for email in emails), "plain@example.org"]

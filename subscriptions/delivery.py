@@ -203,7 +203,7 @@ def _batch_send(ids: list[int], report: SendReport) -> None:
                     return
                 mail = mails.mail_for(delivery) if delivery.subscriber.is_active() else None
                 if mail is None:
-                    # Left, bouncing, or no longer wants anything in this digest.
+                    # Left, bouncing, no longer wants it, or the article is no longer public.
                     _delivery_mark(delivery, Status.SKIPPED)
                     report.skipped += 1
                     continue
@@ -354,19 +354,28 @@ class _BatchMails:
         for pks in self._digest_article_ids.values():
             article_ids.update(pks)
         self._articles = _articles_by_pk(article_ids)
-        self._choices = _subscriber_choices([d.subscriber for d in deliveries if d.digest_id])
+        self._choices = _subscriber_choices([d.subscriber for d in deliveries])
 
     def mail_for(self, delivery: Delivery) -> BulkMessage | None:
-        """The delivery's email, or None for a digest with nothing the subscriber still wants."""
+        """The delivery's email, or None if the subscriber no longer wants it (choices, digest
+        instead) or its article is no longer public (back to draft since the fan-out)."""
         if delivery.article_id:
+            article = self._articles.get(delivery.article_id)
+            subscriber = delivery.subscriber
+            if article is None or subscriber.frequency != Subscriber.Frequency.INSTANT:
+                return None
+            if not _wants(subscriber, article, self._choices):
+                return None
             key = ("article", delivery.article_id)
             if key not in self._mails:
-                self._mails[key] = _article_mail(self._articles[delivery.article_id])
+                self._mails[key] = _article_mail(article)
         else:
             articles = [
                 self._articles[pk]
                 for pk in self._digest_article_ids[delivery.digest_id]
-                if _wants(delivery.subscriber, self._articles[pk], self._choices)
+                # (An article unpublished between the two reads is left out.)
+                if pk in self._articles
+                and _wants(delivery.subscriber, self._articles[pk], self._choices)
             ]
             if not articles:
                 return None
@@ -377,7 +386,8 @@ class _BatchMails:
 
 
 def _articles_by_pk(pks: set[int]) -> dict[int, Article]:
-    articles = Article.objects.filter(pk__in=pks).select_related("section")
+    """The batch's articles that are public now."""
+    articles = Article.objects.published().filter(pk__in=pks).select_related("section")
     return {article.pk: article for article in articles.prefetch_related("authors")}
 
 

@@ -205,6 +205,35 @@ def test_someone_who_unsubscribes_after_the_fan_out_gets_nothing():
 
 
 @pytest.mark.django_db
+def test_an_article_back_to_draft_after_the_fan_out_is_not_sent():
+    subscriber("reader@example.org")
+    article = ArticleFactory()
+    deliveries_create(article_id=article.pk)
+    article.status = article.Status.DRAFT
+    article.save()
+
+    deliveries_send()
+
+    assert mail.outbox == []
+    assert Delivery.objects.get().status == Status.SKIPPED
+
+
+@pytest.mark.django_db
+def test_someone_who_switches_to_a_digest_after_the_fan_out_gets_no_instant_email():
+    reader = subscriber("reader@example.org")
+    picker = subscriber("picker@example.org")
+    deliveries_create(article_id=ArticleFactory().pk)
+    Subscriber.objects.filter(pk=reader.pk).update(frequency=Subscriber.Frequency.WEEKLY)
+    Subscriber.objects.filter(pk=picker.pk).update(all_articles=False)
+    picker.sections.add(SectionFactory())
+
+    deliveries_send()
+
+    assert mail.outbox == []
+    assert set(Delivery.objects.values_list("status", flat=True)) == {Status.SKIPPED}
+
+
+@pytest.mark.django_db
 def test_sending_costs_one_query_per_message_whatever_the_batch(django_assert_max_num_queries):
     for n in range(60):
         subscriber(f"r{n}@example.org")

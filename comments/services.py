@@ -166,10 +166,23 @@ def comment_confirm(*, pending_id: int) -> tuple[Comment, bool]:
         pending = PendingComment.objects.select_for_update().get(pk=pending_id)
         if pending.comment_id is not None:
             return pending.comment, False
+        # A form sent twice (a double click) leaves two links; the second publishes nothing new.
+        # (Its pending row stays unlinked: each comment belongs to one confirmation.)
+        if (same := _same_comment(pending.data)) is not None:
+            return same, False
         comment = comment_create(data=pending.data)
         pending.comment = comment
         pending.save(update_fields=["comment"])
     return comment, True
+
+
+def _same_comment(data: dict) -> Comment | None:
+    return Comment.objects.filter(
+        content_type_id=data["content_type_id"],
+        object_pk=data["object_pk"],
+        user_email__iexact=data["user_email"],
+        comment=data["comment"],
+    ).first()
 
 
 def comment_published(*, comment: Comment) -> None:

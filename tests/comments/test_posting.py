@@ -261,3 +261,18 @@ def test_a_tampered_form_is_still_refused(client, article, post_data):
 
     assert response.status_code == 400
     assert not PendingComment.objects.exists()
+
+
+def test_a_comment_sent_twice_then_confirmed_twice_is_published_once(
+    client, article, post_data, run_tasks
+):
+    data = post_data(article, comment="Sent with a double click.")
+    run_tasks(lambda: client.post("/comments/post/", data))
+    run_tasks(lambda: client.post("/comments/post/", data))
+    links = [CONFIRM_LINK.search(m.body).group(0) for m in mail.outbox]
+    assert len(links) == 2
+
+    responses = [client.post("/" + link.split("://", 1)[1].split("/", 1)[1]) for link in links]
+
+    assert Comment.objects.filter(comment="Sent with a double click.").count() == 1
+    assert "already confirmed" in responses[1].content.decode()

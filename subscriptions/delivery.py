@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
+from anymail.backends.base import AnymailBaseBackend
 from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
 from django.conf import settings
 from django.core.mail import get_connection
@@ -253,12 +254,12 @@ def _delivery_send(delivery, mail: BulkMessage, connection, rest, report) -> boo
             if kind is Failure.PERMANENT:
                 subscriber_record_bounce(subscriber_id=delivery.subscriber_id)
         return True
-    _delivery_mark_sent(delivery)
+    _delivery_mark_sent(delivery, connection)
     report.sent += 1
     return True
 
 
-def _delivery_mark_sent(delivery: Delivery) -> None:
+def _delivery_mark_sent(delivery: Delivery, connection) -> None:
     # The hot path: one small statement per message, committed at once (autocommit).
     with db.cursor() as cursor:
         cursor.execute(
@@ -266,8 +267,10 @@ def _delivery_mark_sent(delivery: Delivery) -> None:
             "attempts = attempts + 1, not_before = NULL, last_error = '' WHERE id = %s",
             [Status.SENT, db.ops.adapt_datetimefield_value(timezone.now()), delivery.pk],
         )
-    if delivery.subscriber.bounce_count:
-        # Failures count only in a row: this address works.
+    # Failures count only in a row: a mail server that took the message says the address works.
+    # An email service's API takes every message and reports bounces later by webhook; there
+    # its "delivered" event resets the count (subscriptions.receivers).
+    if delivery.subscriber.bounce_count and not isinstance(connection, AnymailBaseBackend):
         Subscriber.objects.filter(pk=delivery.subscriber_id).update(bounce_count=0)
 
 

@@ -24,9 +24,13 @@ def article_public(sender, article, **kwargs) -> None:
 
 def email_event(sender, event, esp_name, **kwargs) -> None:
     """Bounces and complaints reported by the email service suppress the address, like ours."""
-    if event.event_type not in {"bounced", "complained"} or not event.recipient:
+    if event.event_type not in {"bounced", "complained", "delivered"} or not event.recipient:
         return
     for subscriber in Subscriber.objects.with_email(event.recipient):
+        if event.event_type == "delivered":
+            # Bounces count only in a row: the receiving server took this one.
+            Subscriber.objects.filter(pk=subscriber.pk).update(bounce_count=0)
+            continue
         if event.event_type == "complained":
             # Marked as spam: they don't want us, whatever their settings say.
             subscriber_unsubscribe(subscriber=subscriber)

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from anymail.signals import AnymailTrackingEvent, tracking
 
-from subscriptions.models import Subscriber
+from subscriptions.delivery import deliveries_create, deliveries_send
+from subscriptions.models import Delivery, Subscriber
+from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +49,33 @@ def test_other_events_change_nothing():
 
     report("delivered", "reader@example.org")
     report("opened", "reader@example.org")
+
+    reader.refresh_from_db()
+    assert (reader.state, reader.bounce_count) == (State.ACTIVE, 0)
+
+
+def test_through_an_email_service_bounces_reported_after_each_send_still_add_up(settings):
+    # The service's API accepts every message; whether the mailbox exists comes later, by
+    # webhook. An accepted send must not wipe the bounces counted so far.
+    settings.EMAIL_BACKEND = "anymail.backends.test.EmailBackend"
+    settings.SUBSCRIPTIONS_BOUNCE_LIMIT = 2
+    reader = Subscriber.objects.create(email="gone@example.org", state=State.ACTIVE)
+
+    for _ in range(2):
+        deliveries_create(article_id=ArticleFactory().pk)
+        deliveries_send()
+        report("bounced", "gone@example.org")
+
+    reader.refresh_from_db()
+    assert reader.state == State.BOUNCING
+    assert Delivery.objects.filter(status=Delivery.Status.SENT).count() == 2
+
+
+def test_a_delivery_reported_by_the_service_resets_the_bounce_count():
+    reader = Subscriber.objects.create(email="back@example.org", state=State.ACTIVE)
+    report("bounced", "back@example.org")
+
+    report("delivered", "back@example.org")
 
     reader.refresh_from_db()
     assert (reader.state, reader.bounce_count) == (State.ACTIVE, 0)

@@ -103,14 +103,15 @@ def digests_schedule() -> None:
 
 
 def deliveries_recover() -> dict[str, int]:
-    """Queue again what a killed worker left: announcements, fan-outs, and a sender for rows.
+    """Queue again what a killed worker left: announcements, fan-outs, digest runs, and a sender
+    for rows.
 
     django-tasks-db never retries a task whose worker died: it stays RUNNING. An article's
-    announcement and its fan-out are both safe to run twice (the article is announced once; its
-    rows are unique), so each one left RUNNING is queued again and marked failed; the deliveries
-    themselves say what is left to send.
+    announcement, its fan-out and a digest run are all safe to run twice (the article is
+    announced once; a period has one digest; rows are unique), so each one left RUNNING is queued
+    again and marked failed; the deliveries themselves say what is left to send.
     """
-    recoverable = {t.module_path: t for t in (announce_article, fan_out_article)}
+    recoverable = {t.module_path: t for t in (announce_article, fan_out_article, send_digests)}
     with transaction.atomic():
         lost = list(
             DBTaskResult.objects.running()

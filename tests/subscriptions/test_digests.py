@@ -7,10 +7,13 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from subscriptions.delivery import deliveries_send
 from subscriptions.digests import digest_period, digests_send
 from subscriptions.models import Delivery, Digest, Subscriber
+from subscriptions.tasks import send_digests
 from tests.factories import ArticleFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -137,3 +140,18 @@ def test_send_digests_queues_the_digest_for_the_workers(capsys, monkeypatch):
     assert Delivery.objects.get().status == Delivery.Status.PENDING
     deliveries_send()
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_starting_worker_finishes_a_digest_run_its_killed_predecessor_left_running():
+    yesterday = timezone.localdate() - timedelta(days=1)
+    published(
+        timezone.make_aware(datetime.combine(yesterday, datetime.min.time())) + timedelta(hours=12)
+    )
+    subscriber("daily@example.org", DAILY)
+    send_digests.enqueue()
+    DBTaskResult.objects.update(status=TaskResultStatus.RUNNING)  # its worker was killed
+
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+    assert [m.to for m in mail.outbox] == [["daily@example.org"]]

@@ -4,9 +4,9 @@ killed worker left half done.
 django-tasks-db never retries a task whose worker died (kill -9, out of memory, a lost machine):
 the task stays RUNNING for ever. So before it starts, every worker
 
-- queues again each article announcement and fan-out left RUNNING (both are safe to run twice:
-  an article is announced once, and there is one Delivery row per subscriber and article) and
-  marks the old one failed;
+- queues again each article announcement, fan-out and digest run left RUNNING (all safe to run
+  twice: an article is announced once, a period has one digest, and there is one Delivery row
+  per subscriber and article or digest) and marks the old one failed;
 - wakes a sender if deliveries are still pending or claimed: a dead worker's claim runs out after
   SUBSCRIPTIONS_CLAIM_SECONDS, and the sender waits for that;
 - unless run with --batch, makes sure the daily digest run is scheduled.

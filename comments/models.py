@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django_comments_xtd.models import XtdComment
@@ -28,6 +29,13 @@ class Comment(XtdComment):
     class Meta:
         ordering = ["thread_id", "order"]
         verbose_name = "comment"
+
+    def clean(self):
+        # is_public lives in django-contrib-comments' table, so no database constraint can
+        # join the two flags; the admin's form checks it here.
+        super().clean()
+        if self.is_public and self.is_spam:
+            raise ValidationError("A comment marked as spam cannot be public.")
 
     def get_absolute_url(self, anchor_pattern="#c%(id)s"):
         """The comment on its article's page, on the page of the thread it belongs to."""

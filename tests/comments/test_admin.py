@@ -181,6 +181,28 @@ def test_ticking_public_in_the_change_form_notifies_followers(admin_client, arti
     assert [message.to for message in mail.outbox] == [["follower@example.org"]]
 
 
+def test_a_comment_cannot_be_both_public_and_spam(admin_client, article):
+    held = CommentFactory(content_object=article, held=True, comment="Buy now")
+    form = {
+        "user_name": held.user_name,
+        "user_email": held.user_email,
+        "user_url": "",
+        "comment": held.comment,
+        "is_public": "on",
+        "is_spam": "on",
+        "reports-TOTAL_FORMS": "0",
+        "reports-INITIAL_FORMS": "0",
+    }
+
+    url = reverse("admin:comments_comment_change", args=[held.pk])
+    response = admin_client.post(url, form)
+
+    assert response.status_code == 200
+    assert "A comment marked as spam cannot be public." in response.content.decode()
+    held.refresh_from_db()
+    assert not held.is_public
+
+
 # Actions
 
 

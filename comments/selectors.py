@@ -47,6 +47,9 @@ def comment_thread(article: Article, *, page: int = 1) -> ThreadPage:
         .order_by("thread_id")
         .values_list("thread_id", flat=True)[(page - 1) * per_page : page * per_page + 1]
     )
+    if not thread_ids and page > 1:
+        # Past the last page (an old link after deletions, or a typed number): the first one.
+        return comment_thread(article, page=1)
     has_next = len(thread_ids) > per_page
     thread_ids = thread_ids[:per_page]
     rows = list(comments.filter(thread_id__in=thread_ids).select_related("user"))

@@ -296,6 +296,19 @@ def test_a_nonsense_page_number_shows_the_first_page(client, article, seven_thre
     assert list(comments) == [c.pk for c in seven_threads[:3]]
 
 
+def test_a_page_past_the_last_shows_the_first_page(client, article, seven_threads):
+    comments = rendered_comments(page(client, article, cpage=99))
+
+    assert list(comments) == [c.pk for c in seven_threads[:3]]
+
+
+def test_permalinks_on_a_later_page_keep_its_page_number(client, article, seven_threads):
+    html = page(client, article, cpage=2)
+
+    first_on_page = seven_threads[3]
+    assert f'class="comment-permalink" href="?cpage=2#c{first_on_page.pk}"' in html
+
+
 def test_permalink_of_a_reply_on_a_later_page_lands_on_it(client, article, seven_threads):
     reply = CommentFactory(parent=seven_threads[6])
 

@@ -1,7 +1,9 @@
 """Signed links for subscribers: no password, each purpose with its own salt.
 
 A token names the subscriber and their current key, so giving a subscriber a new key (when they
-join again, or are erased) voids every link mailed to them before.
+join again) voids the confirmation and manage links mailed to them before. Unsubscribe links
+name the subscriber only: every email we ever sent must still let its reader out, in one click.
+Erasing a subscriber voids them all, since the row is gone.
 """
 
 from django.conf import settings
@@ -27,19 +29,23 @@ def _max_age(purpose: str) -> int | None:
     return settings.SUBSCRIPTIONS_CONFIRM_MAX_AGE if purpose == CONFIRM else None
 
 
+def _signed_value(subscriber: Subscriber, purpose: str) -> list:
+    return [subscriber.pk] if purpose == UNSUBSCRIBE else [subscriber.pk, subscriber.key]
+
+
 def subscriber_token(subscriber: Subscriber, *, purpose: str) -> str:
-    return signing.dumps([subscriber.pk, subscriber.key], salt=purpose)
+    return signing.dumps(_signed_value(subscriber, purpose), salt=purpose)
 
 
 def subscriber_from_token(token: str, *, purpose: str) -> Subscriber:
     """The subscriber a link was made for; TokenExpired or TokenInvalid otherwise."""
     try:
-        pk, key = signing.loads(token, salt=purpose, max_age=_max_age(purpose))
+        value = signing.loads(token, salt=purpose, max_age=_max_age(purpose))
     except signing.SignatureExpired as error:
         raise TokenExpired from error
     except (signing.BadSignature, TypeError, ValueError) as error:
         raise TokenInvalid from error
-    subscriber = Subscriber.objects.filter(pk=pk, key=key).first()
-    if subscriber is None:
+    subscriber = Subscriber.objects.filter(pk=value[0] if value else None).first()
+    if subscriber is None or value != _signed_value(subscriber, purpose):
         raise TokenInvalid
     return subscriber

@@ -5,6 +5,7 @@ from subscriptions.models import Subscriber
 from subscriptions.tokens import (
     CONFIRM,
     MANAGE,
+    UNSUBSCRIBE,
     TokenExpired,
     TokenInvalid,
     subscriber_from_token,
@@ -45,9 +46,10 @@ def test_wanting_matches_all_articles_chosen_sections_and_chosen_authors_once_ea
     )
 
 
-def test_a_new_key_voids_links_mailed_before():
+def test_a_new_key_voids_manage_links_mailed_before_but_not_unsubscribe_links():
     subscriber = Subscriber.objects.create(email="r@example.org")
     token = subscriber_token(subscriber, purpose=MANAGE)
+    leave = subscriber_token(subscriber, purpose=UNSUBSCRIBE)
     assert subscriber_from_token(token, purpose=MANAGE) == subscriber
 
     subscriber.key = "rotated"
@@ -55,6 +57,7 @@ def test_a_new_key_voids_links_mailed_before():
 
     with pytest.raises(TokenInvalid):
         subscriber_from_token(token, purpose=MANAGE)
+    assert subscriber_from_token(leave, purpose=UNSUBSCRIBE) == subscriber
 
 
 def test_a_token_works_only_for_its_own_purpose():

@@ -278,8 +278,9 @@ SUBSCRIPTIONS_SEND_TASKS = int(env("SUBSCRIPTIONS_SEND_TASKS", "4"))
 # Emails claimed and sent over one mail connection at a time, and batches per task run.
 SUBSCRIPTIONS_BATCH_SIZE = int(env("SUBSCRIPTIONS_BATCH_SIZE", "100"))
 SUBSCRIPTIONS_BATCHES_PER_TASK = int(env("SUBSCRIPTIONS_BATCHES_PER_TASK", "20"))
-# Seconds a worker holds a claimed batch; a killed worker's batch is taken up after this.
-SUBSCRIPTIONS_CLAIM_SECONDS = int(env("SUBSCRIPTIONS_CLAIM_SECONDS", "120"))
+# Seconds a worker holds a claimed batch; a killed worker's batch is taken up after this. It must
+# outlast a batch's sending plus a slow server's EMAIL_TIMEOUTs (see delivery.send_window).
+SUBSCRIPTIONS_CLAIM_SECONDS = int(env("SUBSCRIPTIONS_CLAIM_SECONDS", "300"))
 # First wait after a temporary failure (doubling each time), and attempts before giving up.
 SUBSCRIPTIONS_RETRY_SECONDS = int(env("SUBSCRIPTIONS_RETRY_SECONDS", "60"))
 SUBSCRIPTIONS_MAX_ATTEMPTS = int(env("SUBSCRIPTIONS_MAX_ATTEMPTS", "8"))

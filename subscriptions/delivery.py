@@ -184,9 +184,18 @@ def failure_kind(error: Exception) -> Failure:
     return Failure.TEMPORARY
 
 
+def send_window() -> float:
+    """Seconds a batch may start new messages: its claim less the longest a message can take.
+
+    One message is a few SMTP round trips, each allowed EMAIL_TIMEOUT; starting none in the last
+    five timeouts of the claim means no other worker takes up a row while we still send it.
+    """
+    claim = settings.SUBSCRIPTIONS_CLAIM_SECONDS
+    return claim - min(5 * settings.EMAIL_TIMEOUT, claim / 2)
+
+
 def _batch_send(ids: list[int], report: SendReport) -> None:
-    # Stop well before the claim runs out, so no other worker can take a row we still send.
-    deadline = time.monotonic() + settings.SUBSCRIPTIONS_CLAIM_SECONDS * 0.8
+    deadline = time.monotonic() + send_window()
     deliveries = list(Delivery.objects.filter(pk__in=ids).select_related("subscriber"))
     mails = _BatchMails(deliveries)
     connection = get_connection()

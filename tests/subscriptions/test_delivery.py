@@ -435,3 +435,13 @@ def test_over_smtp_the_prepared_bytes_say_what_the_built_message_says():
             sent.get_body(preferencelist=(kind,)).get_content()
             == built.get_body(preferencelist=(kind,)).get_content()
         )
+
+
+def test_a_batch_starts_no_message_a_slow_server_could_stretch_past_its_claim(settings):
+    from subscriptions.delivery import send_window
+
+    settings.SUBSCRIPTIONS_CLAIM_SECONDS, settings.EMAIL_TIMEOUT = 300, 30
+    assert send_window() == 150  # five 30 s timeouts fit in what is left of the claim
+
+    settings.SUBSCRIPTIONS_CLAIM_SECONDS = 2  # a short claim still sends for half of it
+    assert send_window() == 1

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 
+from .cache import article_pages_changed, published_changed
 from .forms import ArticleAdminForm, AuthorAdminForm
 from .models import Article, Author, Page, Section
 from .publication import publication_schedule
@@ -215,17 +216,22 @@ class ArticleAdmin(admin.ModelAdmin):
         count = queryset.filter(status=Article.Status.PUBLISHED).update(
             status=Article.Status.DRAFT, updated_at=timezone.now()
         )
+        published_changed()
         self.message_user(request, f"Reverted {count} article(s) to draft.", messages.SUCCESS)
 
     # Not an edit of the article: its "updated" time stays.
     @admin.action(description="Close comments", permissions=["moderate_comments"])
     def close_comments(self, request, queryset):
-        count = queryset.filter(comments_open=True).update(comments_open=False)
+        articles = queryset.filter(comments_open=True)
+        article_pages_changed(article_ids=list(articles.values_list("pk", flat=True)))
+        count = articles.update(comments_open=False)
         self.message_user(request, f"Closed comments on {count} article(s).", messages.SUCCESS)
 
     @admin.action(description="Open comments", permissions=["moderate_comments"])
     def open_comments(self, request, queryset):
-        count = queryset.filter(comments_open=False).update(comments_open=True)
+        articles = queryset.filter(comments_open=False)
+        article_pages_changed(article_ids=list(articles.values_list("pk", flat=True)))
+        count = articles.update(comments_open=True)
         self.message_user(request, f"Opened comments on {count} article(s).", messages.SUCCESS)
 
 

@@ -1,25 +1,66 @@
-"""Forget cached page fragments when what they show changes."""
+"""What public pages show of the articles app, for the page cache (core.pagecache), and the
+changes that make those pages out of date.
+
+Two kinds of dependency:
+- PUBLISHED: everything readers see of articles, sections, authors, tags and static pages. Any
+  change to one of them outdates every page, because every page shows some of it (the section
+  menu, the latest articles in the sidebar, cards, related and next/previous links). Editors
+  change these rarely enough that this costs little.
+- one article's own page, `article_page(pk)`: its discussion (which changes far more often, so it
+  outdates that article's page only) and whether it is open to comments.
+"""
+
+from datetime import datetime
 
 from django.core.cache import cache
-from django.db.models.signals import post_delete, post_save
+from django.db.models import Min
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
+from taggit.models import Tag, TaggedItem
 
-from .models import Article, Section
+from core import pagecache
+
+from .models import Article, Author, Page, Section
 from .publication import article_became_public
-from .templatetags.article_tags import RECENT_KEY, SECTION_NAV_KEY
+
+PUBLISHED = "articles:published"
+NOTHING_DUE = "nothing scheduled"
 
 
-def forget_sections(**kwargs) -> None:
-    cache.delete(SECTION_NAV_KEY)
+def article_page(article_id: int) -> str:
+    """The dependency of one article's page on its own discussion and comment settings."""
+    return f"articles:article:{article_id}"
 
 
-def forget_recent_articles(**kwargs) -> None:
-    cache.delete_many([RECENT_KEY.format(count=count) for count in range(1, 11)])
+def published_depends_on(request) -> None:
+    """The response shows published content: shared until it changes or a scheduled one is due."""
+    pagecache.depends_on(request, PUBLISHED, until=next_publication_due())
+
+
+def next_publication_due() -> datetime | None:
+    """When the next scheduled article becomes public, and with it every page's sidebar."""
+    key = f"articles:next-due:{pagecache.versions(PUBLISHED)[PUBLISHED]}"
+    due = cache.get(key)
+    if due is None or (due != NOTHING_DUE and due <= timezone.now()):
+        due = Article.objects.scheduled().aggregate(due=Min("published_at"))["due"] or NOTHING_DUE
+        cache.set(key, due, timeout=None if due == NOTHING_DUE else 24 * 3600)
+    return None if due == NOTHING_DUE else due
+
+
+def published_changed(**kwargs) -> None:
+    pagecache.changed(PUBLISHED)
+
+
+def article_pages_changed(*, article_ids) -> None:
+    """Outdate the pages of these articles only (their discussion or comment settings changed)."""
+    pagecache.changed(*(article_page(pk) for pk in article_ids))
 
 
 def connect() -> None:
-    for signal in (post_save, post_delete):
-        signal.connect(forget_sections, sender=Section, dispatch_uid=f"forget-sections-{signal}")
-        signal.connect(
-            forget_recent_articles, sender=Article, dispatch_uid=f"forget-recent-{signal}"
-        )
-    article_became_public.connect(forget_recent_articles, dispatch_uid="forget-recent-announced")
+    for model in (Article, Section, Author, Page, Tag, TaggedItem):
+        for signal in (post_save, post_delete):
+            signal.connect(published_changed, sender=model, dispatch_uid=f"published-{model}")
+    for through in (Article.authors.through, Article.tags.through):
+        m2m_changed.connect(published_changed, sender=through, dispatch_uid=f"m2m-{through}")
+    # A scheduled article coming due changes pages without a save; its announcement says so.
+    article_became_public.connect(published_changed, dispatch_uid="published-announced")

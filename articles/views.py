@@ -7,10 +7,20 @@ from django.views import generic
 from django.views.generic import dates
 from taggit.models import Tag
 
+from .cache import published_depends_on
 from .models import Article, Author, Page, Section
 
 
-class PublishedArticlesMixin:
+class PublicPageMixin:
+    """A page anonymous readers share from the page cache until what it shows changes."""
+
+    def dispatch(self, request, *args, **kwargs):
+        # Before any query: the page must not be stored under versions newer than its data.
+        published_depends_on(request)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PublishedArticlesMixin(PublicPageMixin):
     """Every public article view starts from `Article.objects.published()`."""
 
     date_field = "published_at"
@@ -133,6 +143,6 @@ class AuthorView(FilteredListView):
     context_key = "author"
 
 
-class PageView(generic.DetailView):
+class PageView(PublicPageMixin, generic.DetailView):
     model = Page
     template_name = "articles/page_detail.html"

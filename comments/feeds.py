@@ -10,9 +10,9 @@ from django.utils.html import escape
 
 from articles.models import Article
 
+from .display import comment_html
 from .models import Comment
 from .selectors import public_comments, with_page_numbers
-from .templatetags.comment_tags import comment_text
 
 FEED_LENGTH = 30
 
@@ -48,7 +48,7 @@ class LatestCommentsFeed(Feed):
 
     def item_description(self, item):
         # The comment as the page shows it: escaped, so a reader's markup arrives as text.
-        return comment_text(item.comment)
+        return comment_html(item.comment)
 
     def item_link(self, item):
         return item.get_absolute_url()

@@ -6,6 +6,8 @@ from django_comments_xtd.models import XtdComment
 
 from articles.models import Article
 
+from .display import comment_html
+
 
 class Comment(XtdComment):
     """A reader's comment: django-comments-xtd's threaded comment plus our moderation record."""
@@ -25,10 +27,19 @@ class Comment(XtdComment):
     is_spam = models.BooleanField(default=False, db_index=True)
     # Set once followers have been told about the comment, so they never hear twice.
     notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The text as pages show it (escaped, paragraphs, links), made from it on every save: a
+    # thread of hundreds of comments must not run urlize on each for every reader.
+    text_html = models.TextField(blank=True, editable=False)
 
     class Meta:
         ordering = ["thread_id", "order"]
         verbose_name = "comment"
+
+    def save(self, *args, update_fields=None, **kwargs):
+        self.text_html = comment_html(self.comment)
+        if update_fields is not None and "comment" in update_fields:
+            update_fields = {*update_fields, "text_html"}
+        super().save(*args, update_fields=update_fields, **kwargs)
 
     def clean(self):
         # is_public lives in django-contrib-comments' table, so no database constraint can

@@ -1,11 +1,13 @@
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django_comments.signals import comment_was_posted
 from django_comments_xtd import views as xtd_views
 from django_comments_xtd.models import TmpXtdComment
 from django_comments_xtd.moderation import moderator
 
+from articles.cache import article_pages_changed
 from articles.models import Article
 
+from .models import Comment, Linkback
 from .moderation import ArticleCommentModerator
 
 
@@ -16,6 +18,10 @@ def connect() -> None:
     comment_was_posted.disconnect(xtd_views.on_comment_was_posted, sender=TmpXtdComment)
     comment_was_posted.connect(on_comment_was_posted, sender=TmpXtdComment)
     post_save.connect(on_article_saved, sender=Article, dispatch_uid="comments.linkbacks")
+    # Whatever a moderator or reader does to a comment or a pingback shows on its article's page.
+    for signal in (post_save, post_delete):
+        signal.connect(on_comment_changed, sender=Comment, dispatch_uid=f"comments.page-{signal}")
+        signal.connect(on_linkback_changed, sender=Linkback, dispatch_uid=f"linkback.page-{signal}")
 
 
 def on_comment_was_posted(sender, comment, request, **kwargs):
@@ -30,3 +36,11 @@ def on_article_saved(sender, instance, raw=False, **kwargs):
     from .linkbacks import linkbacks_refresh
 
     linkbacks_refresh(article=instance)
+
+
+def on_comment_changed(sender, instance, **kwargs):
+    article_pages_changed(article_ids=[instance.object_pk])
+
+
+def on_linkback_changed(sender, instance, **kwargs):
+    article_pages_changed(article_ids=[instance.target_id])

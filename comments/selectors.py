@@ -1,6 +1,7 @@
 """Reading comments: the thread on an article page, its pages, and who hears of new comments."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -22,9 +23,26 @@ def public_comments(article: Article):
     ).order_by("thread_id", "order")
 
 
+@dataclass(slots=True)
+class ThreadComment:
+    """What the thread shows of a comment, fetched as plain values: no model instance per row."""
+
+    pk: int
+    parent_id: int
+    level: int
+    user_name: str
+    user_email: str
+    user_url: str
+    submit_date: datetime
+    text_html: str
+
+
+THREAD_FIELDS = [field.name for field in fields(ThreadComment)]
+
+
 @dataclass
 class ThreadNode:
-    comment: Comment
+    comment: ThreadComment
     number: int | None = None  # top-level comments are numbered 1, 2, 3…
     children: list["ThreadNode"] = field(default_factory=list)
 
@@ -52,7 +70,10 @@ def comment_thread(article: Article, *, page: int = 1) -> ThreadPage:
         return comment_thread(article, page=1)
     has_next = len(thread_ids) > per_page
     thread_ids = thread_ids[:per_page]
-    rows = list(comments.filter(thread_id__in=thread_ids).select_related("user"))
+    rows = [
+        ThreadComment(*values)
+        for values in comments.filter(thread_id__in=thread_ids).values_list(*THREAD_FIELDS)
+    ]
     # On a thread that fits one page, the rows are the whole count.
     total = len(rows) if page == 1 and not has_next else comments.count()
     return ThreadPage(

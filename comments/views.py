@@ -5,12 +5,12 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 from django_comments.views.comments import post_comment as library_post_comment
 from django_comments_xtd import views as xtd_views
 
 from articles.models import Article
+from core.csrf import guest_csrf_protect
 from ewview.ratelimit import client_ip, hit
 
 from .forms import CommentForm
@@ -19,7 +19,8 @@ from .services import CommentsClosed, comment_confirm, comment_report, thread_mu
 from .tokens import CONFIRM_SALT, MUTE_SALT, TokenExpired, TokenInvalid, read_token
 
 
-@csrf_protect
+# The form is on pages shared by every guest, which carry no CSRF token (see core.csrf).
+@guest_csrf_protect
 @require_POST
 def post_comment(request):
     """django-contrib-comments' post view, behind our per-IP and per-address rate limits."""

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "taggit",
     "django_prose_editor",
+    "core",
     "articles",
     "comments",
     "subscriptions",
@@ -71,6 +72,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions, CSRF and auth: a stored page needs none of their work.
+    "core.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -96,6 +99,14 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # For the few fragments that loop over hundreds of items (the comment thread), where
+        # Django's engine costs too much per item; every page is a Django template.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "core.jinja2.environment"},
+    },
 ]
 
 DATABASES = {
@@ -109,7 +120,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if REDIS_URL := env("REDIS_URL"):
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            # Redis being down makes pages slower, never an error (see core/cache.py).
+            "BACKEND": "core.cache.FailSoftRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -289,6 +305,27 @@ SUBSCRIPTIONS_BOUNCE_LIMIT = int(env("SUBSCRIPTIONS_BOUNCE_LIMIT", "3"))
 # Local hour at which workers send the daily and weekly digests; "off" leaves it to cron.
 _digest_hour = env("SUBSCRIPTIONS_DIGEST_HOUR", "7")
 SUBSCRIPTIONS_DIGEST_HOUR = None if _digest_hour == "off" else int(_digest_hour)
+
+# Full-page cache for anonymous readers (core/pagecache.py); off in development by default,
+# where templates change under a running server.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", not DEBUG)
+# Seconds a page or fragment is kept at most; changes outdate it at once anyway. Short enough
+# that the comment form on a stored page is never near django-comments' two-hour limit.
+PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "600"))
+# Cache-Control: browsers revalidate after this many seconds (a reader who just commented must
+# see the comment), proxies and CDNs in front keep pages for the other.
+PAGE_CACHE_BROWSER_SECONDS = int(env("PAGE_CACHE_BROWSER_SECONDS", "0"))
+PAGE_CACHE_SHARED_SECONDS = int(env("PAGE_CACHE_SHARED_SECONDS", "60"))
+# The only query parameters public pages read; others (utm_source…) share the page's entry.
+PAGE_CACHE_QUERY_PARAMETERS = {"page", "cpage"}
+# Settings that change how pages look: cached pages made under other values are not served.
+PAGE_CACHE_SETTINGS_IN_KEY = [
+    "SITE_NAME", "SITE_TAGLINE", "SITE_URL", "TIME_ZONE", "ARTICLES_PER_PAGE", "COMMENTS_AVATARS",
+    "COMMENTS_XTD_MAX_THREAD_LEVEL", "COMMENTS_THREADS_PER_PAGE", "STATIC_URL", "MEDIA_URL",
+]  # fmt: skip
+# Benchmarks only: a request header that makes the page ("page") or every fragment too
+# ("cold") render afresh, to measure what the cache saves. Unset in production.
+PAGE_CACHE_BYPASS_HEADER = env("PAGE_CACHE_BYPASS_HEADER")
 
 # django-taggit
 TAGGIT_CASE_INSENSITIVE = True

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.csrf import guest_csrf_protect
 from ewview.ratelimit import client_ip
 
 from .forms import PreferencesForm, SignupForm
@@ -48,6 +49,8 @@ def _link_expired(request):
     return render(request, "subscriptions/link_expired.html", {"form": SignupForm()}, status=410)
 
 
+# The sign-up box is on pages shared by every guest, which carry no CSRF token (see core.csrf).
+@guest_csrf_protect
 @require_http_methods(["GET", "POST"])
 def signup(request):
     if request.method == "GET":

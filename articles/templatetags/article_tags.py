@@ -1,33 +1,43 @@
 from django import template
-from django.core.cache import cache
+from django.template.loader import render_to_string
 
+from articles.cache import PUBLISHED, next_publication_due
 from articles.models import Article, Section
+from core import pagecache
 
 register = template.Library()
 
-SECTION_NAV_KEY = "articles:section-nav"
-RECENT_KEY = "articles:recent:{count}"
-# A scheduled article appears in the sidebar within this many seconds of its time.
-RECENT_TIMEOUT = 60
+
+@register.simple_tag(takes_context=True)
+def recent_articles(context, count: int = 5):
+    """The latest published articles, for the sidebar (one cached fragment for every page)."""
+    return pagecache.fragment(
+        context.get("request"),
+        "recent-articles",
+        depends_on=(PUBLISHED,),
+        vary=(count,),
+        until=next_publication_due(),
+        site_wide=True,
+        render=lambda: _recent_render(count),
+    )
 
 
-@register.inclusion_tag("articles/includes/_recent.html")
-def recent_articles(count: int = 5):
-    """The latest published articles, for the sidebar (cached; see articles.cache)."""
-    articles = cache.get_or_set(
-        RECENT_KEY.format(count=count),
-        lambda: list(
-            Article.objects.published().only("title", "slug", "published_at", "status")[:count]
+def _recent_render(count: int) -> str:
+    articles = Article.objects.published().only("title", "slug", "published_at", "status")
+    return render_to_string("articles/includes/_recent.html", {"articles": articles[:count]})
+
+
+@register.simple_tag(takes_context=True)
+def section_nav(context):
+    """Every section, for the site navigation (one cached fragment for every page)."""
+    return pagecache.fragment(
+        context.get("request"),
+        "section-nav",
+        depends_on=(PUBLISHED,),
+        vary=(),
+        site_wide=True,
+        render=lambda: render_to_string(
+            "articles/includes/_section_nav.html",
+            {"sections": Section.objects.only("name", "slug")},
         ),
-        timeout=RECENT_TIMEOUT,
     )
-    return {"articles": articles}
-
-
-@register.inclusion_tag("articles/includes/_section_nav.html")
-def section_nav():
-    """Every section, for the site navigation (cached until a section changes)."""
-    sections = cache.get_or_set(
-        SECTION_NAV_KEY, lambda: list(Section.objects.only("name", "slug")), timeout=None
-    )
-    return {"sections": sections}

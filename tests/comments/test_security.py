@@ -208,11 +208,47 @@ def csrf_client():
     return Client(enforce_csrf_checks=True)
 
 
-def test_posting_a_comment_without_a_csrf_token_is_refused(csrf_client, article, post_data):
-    response = csrf_client.post("/comments/post/", post_data(article))
+def test_a_comment_form_on_another_site_cannot_post_as_a_guest(csrf_client, article, post_data):
+    response = csrf_client.post(
+        "/comments/post/", post_data(article), headers={"Origin": "https://evil.example"}
+    )
 
     assert response.status_code == 403
     assert not PendingComment.objects.exists()
+
+
+def test_a_browser_reporting_a_cross_site_post_is_refused(csrf_client, article, post_data):
+    response = csrf_client.post(
+        "/comments/post/", post_data(article), headers={"Sec-Fetch-Site": "cross-site"}
+    )
+
+    assert response.status_code == 403
+    assert not PendingComment.objects.exists()
+
+
+def test_a_guest_posts_from_a_shared_page_without_a_csrf_token(csrf_client, article, post_data):
+    # The article page every guest shares carries no token: the browser says the post is ours.
+    response = csrf_client.post(
+        "/comments/post/",
+        post_data(article),
+        headers={"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"},
+    )
+
+    assert response.status_code == 302
+    assert PendingComment.objects.count() == 1
+
+
+def test_a_signed_in_reader_posting_without_a_csrf_token_is_refused(
+    csrf_client, article, post_data
+):
+    csrf_client.force_login(UserFactory())
+
+    response = csrf_client.post(
+        "/comments/post/", post_data(article), headers={"Sec-Fetch-Site": "same-origin"}
+    )
+
+    assert response.status_code == 403
+    assert not Comment.objects.exists()
 
 
 def test_confirming_without_a_csrf_token_is_refused(csrf_client, article):

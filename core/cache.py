@@ -1,0 +1,61 @@
+"""A Redis cache whose outage makes pages slower, never broken.
+
+While Redis cannot be reached, the cache behaves as an empty one that forgets what it is given:
+reads miss, writes are dropped, `add()` succeeds. Pages render from the database, and rate limits
+let requests through rather than refuse every reader. After a failure the process leaves Redis
+alone for a few seconds, so a server that is down costs one failed connection, not one per call.
+"""
+
+import logging
+import time
+from functools import wraps
+
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+# Seconds a process waits after a failure before it tries Redis again.
+RETRY_AFTER = 5.0
+
+
+def _fail_soft(fallback):
+    """Run the cache method, or return `fallback(*args)` when Redis fails or is resting."""
+
+    def decorator(method):
+        @wraps(method)
+        def wrapper(self, *args, **kwargs):
+            if time.monotonic() < self._resting_until:
+                return fallback(*args, **kwargs)
+            try:
+                return method(self, *args, **kwargs)
+            except RedisError as error:
+                self._resting_until = time.monotonic() + RETRY_AFTER
+                logger.warning("Redis cache unavailable, serving without it: %s", error)
+                return fallback(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _absent(key, *args, **kwargs):
+    raise ValueError(f"Key {key!r} not found.")  # what incr() says of a missing key
+
+
+class FailSoftRedisCache(RedisCache):
+    """Django's Redis cache, degrading to an empty cache while Redis is unreachable."""
+
+    _resting_until = 0.0
+
+    get = _fail_soft(lambda key, default=None, **kw: default)(RedisCache.get)
+    get_many = _fail_soft(lambda keys, **kw: {})(RedisCache.get_many)
+    has_key = _fail_soft(lambda key, **kw: False)(RedisCache.has_key)
+    set = _fail_soft(lambda *args, **kw: None)(RedisCache.set)
+    set_many = _fail_soft(lambda data, *args, **kw: [])(RedisCache.set_many)
+    add = _fail_soft(lambda *args, **kw: True)(RedisCache.add)
+    touch = _fail_soft(lambda *args, **kw: False)(RedisCache.touch)
+    incr = _fail_soft(_absent)(RedisCache.incr)
+    delete = _fail_soft(lambda *args, **kw: False)(RedisCache.delete)
+    delete_many = _fail_soft(lambda *args, **kw: None)(RedisCache.delete_many)
+    clear = _fail_soft(lambda *args, **kw: None)(RedisCache.clear)

@@ -1,0 +1,286 @@
+"""Whole pages and fragments cached for anonymous readers, out of date the moment what they show
+changes.
+
+Every cached page or fragment names what it shows ("dependencies", such as the site's published
+articles or one article's discussion). Each dependency has a version in the cache, and a change
+replaces it (`changed()`), at once and again after the change's transaction commits. A page is
+stored with the versions it was rendered under, read before its view queried anything; it is
+served only while they are all still current, so a change shows on the next request in every web
+process, and nothing needs to know which addresses showed what.
+
+Readers with a session (staff, signed-in readers) never get or make a shared page: their pages
+carry their own CSRF token and are marked private. Shared pages carry no CSRF token; the forms on
+them are checked by origin instead (see `core.csrf`).
+"""
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache as memoize
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.safestring import SafeString, mark_safe
+
+# Values of the bench-only header (settings.PAGE_CACHE_BYPASS_HEADER).
+BYPASS_PAGE = "page"  # render the page, as staff would get it, but anonymously
+BYPASS_COLD = "cold"  # and its own fragments afresh too, as right after a change to it
+
+
+# Dependencies and their versions
+
+
+def _version_key(name: str) -> str:
+    return f"pagecache:version:{name}"
+
+
+def versions(*names: str) -> dict[str, str]:
+    """The current version of each dependency, in one round trip to the cache."""
+    keys = {name: _version_key(name) for name in names}
+    found = cache.get_many(keys.values())
+    current = {}
+    for name, key in keys.items():
+        version = found.get(key)
+        if version is None:
+            # Never seen, or evicted: a new version outdates whatever was stored under an old one.
+            cache.add(key, secrets.token_hex(8), timeout=None)
+            version = cache.get(key, "unknown")
+        current[name] = version
+    return current
+
+
+def changed(*names: str) -> None:
+    """Make every page and fragment showing `names` out of date, now and when this commits.
+
+    Now, so that this process's next request sees the change; after the commit again, because
+    a request that read the new version before the commit may have stored what it saw then.
+    """
+
+    def renew():
+        cache.set_many({_version_key(name): secrets.token_hex(8) for name in names}, timeout=None)
+
+    renew()
+    transaction.on_commit(renew)
+
+
+# Which requests share pages
+
+
+def bypass(request) -> str:
+    """What the bench asked to skip with its header ("page" or "cold"); "" for everyone else."""
+    header = settings.PAGE_CACHE_BYPASS_HEADER
+    return request.headers.get(header, "") if header else ""
+
+
+def is_shared(request) -> bool:
+    """True when the request may be answered with a page another reader also gets.
+
+    Only anonymous readers without a session share pages: a session is what staff and signed-in
+    readers carry, and a message waiting for the reader lives in its own cookie.
+    """
+    return (
+        settings.PAGE_CACHE_ENABLED
+        and request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and CookieStorage.cookie_name not in request.COOKIES
+        and "Authorization" not in request.headers
+    )
+
+
+# Pages
+
+
+@dataclass
+class Dependencies:
+    """What a response shows: dependency versions read before rendering, and an expiry."""
+
+    versions: dict[str, str] = field(default_factory=dict)
+    until: datetime | None = None
+
+    def timeout(self) -> int:
+        """Seconds to keep the page: the setting's, or less if something is due sooner."""
+        seconds = settings.PAGE_CACHE_SECONDS
+        if self.until is not None:
+            seconds = min(seconds, int((self.until - timezone.now()).total_seconds()))
+        return seconds
+
+
+def depends_on(request, *names: str, until: datetime | None = None) -> None:
+    """Declare that the response to `request` shows `names`, and may be shared until they change.
+
+    `until`: a time at which the page changes by itself (a scheduled article coming due).
+    Views call this before they query what they show, and may call it again to add more.
+    """
+    record = getattr(request, "page_dependencies", None)
+    if record is None:
+        record = request.page_dependencies = Dependencies()
+    record.versions |= versions(*names)
+    if until is not None and (record.until is None or until < record.until):
+        record.until = until
+
+
+def fragment(
+    request,
+    name: str,
+    *,
+    depends_on: tuple[str, ...],
+    vary: tuple,
+    render,
+    until: datetime | None = None,
+    site_wide: bool = False,
+) -> SafeString:
+    """HTML from `render()`, shared by every reader until a dependency changes (or `until`).
+
+    `vary`: everything else the HTML is made from (page number, settings, titles), in the key.
+    `site_wide`: on every page (menus, sidebars), so a change to one page leaves it cached.
+    """
+    if not site_wide and request is not None and bypass(request) == BYPASS_COLD:
+        return mark_safe(render())
+    parts = (release_fingerprint(), sorted(versions(*depends_on).items()), vary)
+    key = f"pagecache:fragment:{name}:{_digest(repr(parts))}"
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        timeout = Dependencies(until=until).timeout()
+        if timeout > 0:
+            cache.set(key, html, timeout=timeout)
+    return mark_safe(html)
+
+
+@dataclass
+class StoredPage:
+    body: bytes
+    headers: dict[str, str]
+    versions: dict[str, str]
+
+    def is_current(self) -> bool:
+        return versions(*self.versions) == self.versions
+
+    def response(self) -> HttpResponse:
+        response = HttpResponse(self.body)
+        for name, value in self.headers.items():
+            response.headers[name] = value
+        return response
+
+
+class PageCacheMiddleware:
+    """Serves anonymous readers pages stored whole, and stores the pages views let it share.
+
+    Placed after WhiteNoise (static files never reach it) and before the session, CSRF and auth
+    middleware, whose work a stored page does not need.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not is_shared(request) or bypass(request):
+            return self._private(request, self.get_response(request))
+        key = page_key(request)
+        stored = cache.get(key)
+        if stored is not None and stored.is_current():
+            return _conditional(request, stored.response())
+        response = self.get_response(request)
+        record = getattr(request, "page_dependencies", None)
+        if record is None or not _storable(response):
+            return response
+        _mark_shared(response)
+        timeout = record.timeout()
+        if timeout > 0:
+            page = StoredPage(response.content, dict(response.headers), record.versions)
+            cache.set(key, page, timeout=timeout)
+        return _conditional(request, response)
+
+    @staticmethod
+    def _private(request, response):
+        """A page that could be shared, made for one reader: no shared cache may keep it."""
+        if hasattr(request, "page_dependencies"):
+            patch_cache_control(response, private=True, max_age=0)
+            patch_vary_headers(response, ["Cookie"])
+        return response
+
+
+def page_key(request) -> str:
+    """The address as far as pages differ by it: scheme, host, path and the listed parameters.
+
+    Other parameters (utm_source and the like) do not change a page, so they share its entry
+    instead of letting any made-up address fill the cache.
+    """
+    params = sorted(
+        (name, value)
+        for name, value in request.GET.items()
+        if name in settings.PAGE_CACHE_QUERY_PARAMETERS
+    )
+    address = f"{request.scheme}://{request.get_host()}{request.path}?{params!r}"
+    return f"pagecache:page:{release_fingerprint()}:{_digest(address)}"
+
+
+def _storable(response) -> bool:
+    """A complete 200 that sets no cookie and that nothing marked as private."""
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "private" not in response.get("Cache-Control", "")
+        and "no-store" not in response.get("Cache-Control", "")
+    )
+
+
+def _mark_shared(response) -> None:
+    """Let browsers revalidate at once and proxies or CDNs in front keep the page briefly."""
+    response.headers["ETag"] = f'"{_digest(response.content)}"'
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=settings.PAGE_CACHE_BROWSER_SECONDS,
+        s_maxage=settings.PAGE_CACHE_SHARED_SECONDS,
+        stale_while_revalidate=settings.PAGE_CACHE_SHARED_SECONDS,
+    )
+
+
+def _conditional(request, response):
+    """304 Not Modified when the reader already holds this version of the page."""
+    return get_conditional_response(request, etag=response.headers["ETag"], response=response)
+
+
+def _digest(value: str | bytes) -> str:
+    data = value.encode() if isinstance(value, str) else value
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def release_fingerprint() -> str:
+    """Changes when a deploy changes how pages look: templates, static files or page settings.
+
+    Cached pages outlive a restart (they are in Redis), so a new release must not serve the last
+    one's pages, whose stylesheet addresses may no longer exist.
+    """
+    page_settings = ";".join(
+        f"{name}={getattr(settings, name)!r}" for name in settings.PAGE_CACHE_SETTINGS_IN_KEY
+    )
+    return _digest(f"{_files_fingerprint()};{page_settings}")
+
+
+@memoize
+def _files_fingerprint() -> str:
+    """The templates and the static files' manifest, read once per process."""
+    digest = hashlib.blake2b(digest_size=16)
+    for directory in _template_dirs():
+        for path in sorted(directory.rglob("*")):
+            if path.is_file():
+                digest.update(str(path.relative_to(directory)).encode())
+                digest.update(path.read_bytes())
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    if manifest.is_file():
+        digest.update(manifest.read_bytes())
+    return digest.hexdigest()
+
+
+def _template_dirs() -> list[Path]:
+    return [Path(directory) for engine in settings.TEMPLATES for directory in engine["DIRS"]]

@@ -32,6 +32,8 @@ from django.utils.safestring import SafeString, mark_safe
 # Values of the bench-only header (settings.PAGE_CACHE_BYPASS_HEADER).
 BYPASS_PAGE = "page"  # render the page, as staff would get it, but anonymously
 BYPASS_COLD = "cold"  # and its own fragments afresh too, as right after a change to it
+# Says whether a shared page came from the store, for whoever looks at the site from outside.
+STATUS_HEADER = "X-Page-Cache"
 
 
 # Dependencies and their versions
@@ -186,7 +188,9 @@ class PageCacheMiddleware:
         key = page_key(request)
         stored = cache.get(key)
         if stored is not None and stored.is_current():
-            return _conditional(request, stored.response())
+            response = stored.response()
+            response.headers[STATUS_HEADER] = "hit"
+            return _conditional(request, response)
         response = self.get_response(request)
         record = getattr(request, "page_dependencies", None)
         if record is None or not _storable(response):
@@ -196,6 +200,7 @@ class PageCacheMiddleware:
         if timeout > 0:
             page = StoredPage(response.content, dict(response.headers), record.versions)
             cache.set(key, page, timeout=timeout)
+        response.headers[STATUS_HEADER] = "miss"
         return _conditional(request, response)
 
     @staticmethod

@@ -7,6 +7,8 @@ from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
+from core.urls import reverse_cached
+
 from .html import EDITOR_CONFIG, sanitize_html
 from .images import Rendition, make_renditions, normalised, rendition_url, srcset
 
@@ -38,7 +40,7 @@ class Section(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:section", kwargs={"slug": self.slug})
+        return reverse_cached("articles:section", slug=self.slug)
 
 
 class Author(models.Model):
@@ -87,7 +89,7 @@ class Author(models.Model):
             make_renditions(self.photo, AUTHOR_PHOTO_RENDITIONS)
 
     def get_absolute_url(self):
-        return reverse("articles:author", kwargs={"slug": self.slug})
+        return reverse_cached("articles:author", slug=self.slug)
 
     @property
     def photo_thumbnail_url(self) -> str:
@@ -223,14 +225,12 @@ class Article(models.Model):
         if self.published_at is None or self.status != self.Status.PUBLISHED:
             return reverse("articles:preview", kwargs={"pk": self.pk})
         local = timezone.localtime(self.published_at)
-        return reverse(
+        return reverse_cached(
             "articles:detail",
-            kwargs={
-                "year": f"{local.year:04d}",
-                "month": f"{local.month:02d}",
-                "day": f"{local.day:02d}",
-                "slug": self.slug,
-            },
+            year=f"{local.year:04d}",
+            month=f"{local.month:02d}",
+            day=f"{local.day:02d}",
+            slug=self.slug,
         )
 
     @property
@@ -288,7 +288,7 @@ class Page(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:page", kwargs={"slug": self.slug})
+        return reverse_cached("articles:page", slug=self.slug)
 
 
 def _prepare_upload(fieldfile) -> bool:

@@ -7,10 +7,10 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.dates import MONTHS
 from django.utils.html import format_html, linebreaks, urlize
 from django.utils.safestring import SafeString, mark_safe
+
+from core.dates import datetime_iso, datetime_shown
 
 AVATAR_COLOURS = ["#8e3b46", "#3b5f8e", "#3b8e6c", "#8e6b3b", "#5d3b8e", "#2f6f73", "#7a4a2a"]
 
@@ -76,7 +76,7 @@ class ThreadPresenter:
     """Turns a page of the thread (comments.selectors.ThreadPage) into ShownComments.
 
     Work that would otherwise be repeated per comment is done once: URLs are reversed once and
-    filled in, month names are looked up once, and the text's HTML was made when it was saved.
+    filled in, and the text's HTML was made when the comment was saved.
     """
 
     def __init__(self, *, replies_open: bool):
@@ -84,15 +84,12 @@ class ThreadPresenter:
         self.max_level = settings.COMMENTS_XTD_MAX_THREAD_LEVEL
         self.reply_url = _url_filler("comments-xtd-reply")
         self.report_url = _url_filler("comments-report")
-        self.months = {number: str(name) for number, name in MONTHS.items()}
-        self.zone = timezone.get_current_timezone()
 
     def comments(self, nodes) -> list[ShownComment]:
         return [self.comment(node) for node in nodes]
 
     def comment(self, node) -> ShownComment:
         comment = node.comment
-        local = comment.submit_date.astimezone(self.zone)
         can_reply = self.replies_open and comment.level < self.max_level
         return ShownComment(
             pk=comment.pk,
@@ -101,8 +98,8 @@ class ThreadPresenter:
             author=comment.user_name,
             author_url=comment.user_url if is_web_address(comment.user_url) else "",
             avatar=Avatar.of(comment.user_name, comment.user_email),
-            time_iso=local.isoformat(),
-            time_shown=f"{local.day} {self.months[local.month]} {local.year}, {local:%H:%M}",
+            time_iso=datetime_iso(comment.submit_date),
+            time_shown=datetime_shown(comment.submit_date),
             text_html=mark_safe(comment.text_html),
             reply_url=self.reply_url(comment.pk) if can_reply else "",
             report_url=self.report_url(comment.pk),

@@ -1,5 +1,7 @@
 from django import template
+from django.template import engines
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from articles.cache import PUBLISHED, next_publication_due
 from articles.models import Article, Section
@@ -41,3 +43,25 @@ def section_nav(context):
             {"sections": Section.objects.only("name", "slug")},
         ),
     )
+
+
+@register.simple_tag
+def article_cards(articles):
+    """A listing's cards (Jinja2, with the byline and time of `article_byline`/`article_time`)."""
+    return _jinja("articles/cards.html", articles=articles)
+
+
+@register.simple_tag
+def article_byline(article):
+    """“By A, B and C”, each linking to the author's page."""
+    return _jinja("articles/byline.html", article=article)
+
+
+@register.simple_tag
+def article_time(article):
+    """The article's publication time, for readers and machines."""
+    return _jinja("articles/time.html", article=article)
+
+
+def _jinja(name: str, **context):
+    return mark_safe(engines["jinja2"].get_template(name).render(context))

@@ -88,8 +88,7 @@ def is_shared(request) -> bool:
     readers carry, and a message waiting for the reader lives in its own cookie.
     """
     return (
-        settings.PAGE_CACHE_ENABLED
-        and request.method in ("GET", "HEAD")
+        request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and CookieStorage.cookie_name not in request.COOKIES
         and "Authorization" not in request.headers
@@ -143,7 +142,8 @@ def fragment(
     `vary`: everything else the HTML is made from (page number, settings, titles), in the key.
     `site_wide`: on every page (menus, sidebars), so a change to one page leaves it cached.
     """
-    if not site_wide and request is not None and bypass(request) == BYPASS_COLD:
+    cold = not site_wide and request is not None and bypass(request) == BYPASS_COLD
+    if cold or not settings.PAGE_CACHE_ENABLED:
         return mark_safe(render())
     parts = (release_fingerprint(), sorted(versions(*depends_on).items()), vary)
     key = f"pagecache:fragment:{name}:{_digest(repr(parts))}"
@@ -186,7 +186,7 @@ class PageCacheMiddleware:
         if not is_shared(request) or bypass(request):
             return self._private(request, self.get_response(request))
         key = page_key(request)
-        stored = cache.get(key)
+        stored = cache.get(key) if settings.PAGE_CACHE_ENABLED else None
         if stored is not None and stored.is_current():
             response = stored.response()
             response.headers[STATUS_HEADER] = "hit"
@@ -197,7 +197,7 @@ class PageCacheMiddleware:
             return response
         _mark_shared(response)
         timeout = record.timeout()
-        if timeout > 0:
+        if timeout > 0 and settings.PAGE_CACHE_ENABLED:
             page = StoredPage(response.content, dict(response.headers), record.versions)
             cache.set(key, page, timeout=timeout)
         response.headers[STATUS_HEADER] = "miss"

@@ -306,8 +306,9 @@ SUBSCRIPTIONS_BOUNCE_LIMIT = int(env("SUBSCRIPTIONS_BOUNCE_LIMIT", "3"))
 _digest_hour = env("SUBSCRIPTIONS_DIGEST_HOUR", "7")
 SUBSCRIPTIONS_DIGEST_HOUR = None if _digest_hour == "off" else int(_digest_hour)
 
-# Full-page cache for anonymous readers (core/pagecache.py); off in development by default,
-# where templates change under a running server.
+# Full-page and fragment cache for anonymous readers (core/pagecache.py); off in development by
+# default, where templates change under a running server. Off, pages still carry ETags and
+# Cache-Control for a proxy or CDN in front.
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", not DEBUG)
 # Seconds a page or fragment is kept at most; changes outdate it at once anyway. Short enough
 # that the comment form on a stored page is never near django-comments' two-hour limit.

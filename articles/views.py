@@ -41,7 +41,7 @@ class HomeView(PublishedArticlesMixin, generic.ListView):
 
 class ArticleDetailView(PublishedArticlesMixin, dates.DateDetailView):
     def get_queryset(self):
-        return super().get_queryset().prefetch_related("tags")
+        return Article.objects.published().for_page().prefetch_related("tags")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | article_context(self.object)
@@ -55,7 +55,7 @@ class ArticlePreviewView(PermissionRequiredMixin, generic.DetailView):
     template_name = "articles/article_detail.html"
 
     def get_queryset(self):
-        queryset = Article.objects.for_listing().prefetch_related("tags")
+        queryset = Article.objects.for_page().prefetch_related("tags")
         if not self.request.user.has_perm("articles.publish_article"):
             queryset = queryset.filter(created_by=self.request.user)
         return queryset

@@ -2,7 +2,7 @@
 
 from functools import lru_cache
 
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import get_script_prefix, reverse
 
 
 def reverse_cached(viewname: str, **kwargs) -> str:
@@ -11,9 +11,11 @@ def reverse_cached(viewname: str, **kwargs) -> str:
     Django's reverse() costs tens of microseconds; a page of cards asks for dozens of the same
     section, author and article addresses.
     """
-    return _reverse(viewname, tuple(sorted(kwargs.items())), get_script_prefix(), get_urlconf())
+    return _reverse(viewname, tuple(sorted(kwargs.items())), get_script_prefix())
 
 
+# Keyed by the script prefix too: a site mounted under a path has addresses of its own. The URL
+# configuration is the project's one (no view sets request.urlconf).
 @lru_cache(maxsize=50_000)
-def _reverse(viewname, kwargs, script_prefix, urlconf) -> str:
-    return reverse(viewname, urlconf=urlconf, kwargs=dict(kwargs))
+def _reverse(viewname, kwargs, script_prefix) -> str:
+    return reverse(viewname, kwargs=dict(kwargs))

@@ -34,17 +34,23 @@ def article_page(article_id: int) -> str:
 
 def published_depends_on(request) -> None:
     """The response shows published content: shared until it changes or a scheduled one is due."""
-    pagecache.depends_on(request, PUBLISHED, until=next_publication_due())
+    pagecache.depends_on(request, PUBLISHED, until=next_publication_due(request))
 
 
-def next_publication_due() -> datetime | None:
+def next_publication_due(request=None) -> datetime | None:
     """When the next scheduled article becomes public, and with it every page's sidebar."""
-    key = f"articles:next-due:{pagecache.versions(PUBLISHED)[PUBLISHED]}"
+    if request is not None and hasattr(request, "next_publication_due"):
+        return request.next_publication_due
+    version = pagecache.dependencies(request).read([PUBLISHED])[PUBLISHED]
+    key = f"articles:next-due:{version}"
     due = cache.get(key)
     if due is None or (due != NOTHING_DUE and due <= timezone.now()):
         due = Article.objects.scheduled().aggregate(due=Min("published_at"))["due"] or NOTHING_DUE
         cache.set(key, due, timeout=None if due == NOTHING_DUE else 24 * 3600)
-    return None if due == NOTHING_DUE else due
+    due = None if due == NOTHING_DUE else due
+    if request is not None:
+        request.next_publication_due = due
+    return due
 
 
 def published_changed(**kwargs) -> None:

@@ -116,12 +116,10 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         """Everything a listing card shows, fetched in a fixed number of queries."""
         # Not the bodies: ten of them outweigh the rest of a listing's data many times over.
-        return self.for_page().defer("body")
-
-    def for_page(self):
-        """Everything the article page shows but its tags, in a fixed number of queries."""
-        return self.select_related("section").prefetch_related(
-            models.Prefetch("authors", queryset=Author.objects.order_by("name"))
+        return (
+            self.select_related("section")
+            .prefetch_related(models.Prefetch("authors", queryset=Author.objects.order_by("name")))
+            .defer("body")
         )
 
     def related_to(self, article: "Article", *, tag_ids: list[int]):

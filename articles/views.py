@@ -40,11 +40,10 @@ class HomeView(PublishedArticlesMixin, generic.ListView):
 
 
 class ArticleDetailView(PublishedArticlesMixin, dates.DateDetailView):
+    # Authors, tags and related articles are read only when the page's cached fragment of them
+    # is out of date (see the article_main tag).
     def get_queryset(self):
-        return Article.objects.published().for_page().prefetch_related("tags")
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | article_context(self.object)
+        return Article.objects.published().select_related("section")
 
 
 class ArticlePreviewView(PermissionRequiredMixin, generic.DetailView):
@@ -55,7 +54,7 @@ class ArticlePreviewView(PermissionRequiredMixin, generic.DetailView):
     template_name = "articles/article_detail.html"
 
     def get_queryset(self):
-        queryset = Article.objects.for_page().prefetch_related("tags")
+        queryset = Article.objects.select_related("section")
         if not self.request.user.has_perm("articles.publish_article"):
             queryset = queryset.filter(created_by=self.request.user)
         return queryset
@@ -65,33 +64,7 @@ class ArticlePreviewView(PermissionRequiredMixin, generic.DetailView):
         raise Http404
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | article_context(self.object) | {"preview": True}
-
-
-def article_context(article: Article) -> dict:
-    tag_ids = [tag.pk for tag in article.tags.all()]
-    published = Article.objects.published()
-    previous_article = next_article = None
-    if article.is_published():
-        previous_article = (
-            published.filter(published_at__lt=article.published_at)
-            .order_by("-published_at")
-            .only("title", "slug", "published_at", "status")
-            .first()
-        )
-        next_article = (
-            published.filter(published_at__gt=article.published_at)
-            .order_by("published_at")
-            .only("title", "slug", "published_at", "status")
-            .first()
-        )
-    return {
-        "related_articles": published.related_to(article, tag_ids=tag_ids).select_related(
-            "section"
-        )[:4],
-        "previous_article": previous_article,
-        "next_article": next_article,
-    }
+        return super().get_context_data(**kwargs) | {"preview": True}
 
 
 class YearArchiveView(PublishedArticlesMixin, dates.YearArchiveView):

@@ -10,7 +10,7 @@ import logging
 import time
 from functools import wraps
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -43,10 +43,37 @@ def _absent(key, *args, **kwargs):
     raise ValueError(f"Key {key!r} not found.")  # what incr() says of a missing key
 
 
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    """Django's Redis client maker, keeping one client per server instead of one per call.
+
+    redis-py builds a client in a third of a millisecond, and a page served from the cache asks
+    Redis two or three things. Clients are thread-safe; their connections come from the pool.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            pool = self._pools.get(index) or self._pool_class.from_url(
+                self._servers[index], **self._pool_options
+            )
+            self._pools[index] = pool
+            client = self._clients[index] = self._client(connection_pool=pool)
+        return client
+
+
 class FailSoftRedisCache(RedisCache):
     """Django's Redis cache, degrading to an empty cache while Redis is unreachable."""
 
     _resting_until = 0.0
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ReusedClientRedisCacheClient
 
     get = _fail_soft(lambda key, default=None, **kw: default)(RedisCache.get)
     get_many = _fail_soft(lambda keys, **kw: {})(RedisCache.get_many)

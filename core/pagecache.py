@@ -15,15 +15,20 @@ them are checked by origin instead (see `core.csrf`).
 
 import hashlib
 import secrets
-from dataclasses import dataclass, field
+import time
+from collections import OrderedDict
+from dataclasses import astuple, dataclass, field
 from datetime import datetime
 from functools import cache as memoize
 from pathlib import Path
+from threading import Lock
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.core.signals import setting_changed
 from django.db import transaction
+from django.dispatch import receiver
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
@@ -32,6 +37,8 @@ from django.utils.safestring import SafeString, mark_safe
 # Values of the bench-only header (settings.PAGE_CACHE_BYPASS_HEADER).
 BYPASS_PAGE = "page"  # render the page, as staff would get it, but anonymously
 BYPASS_COLD = "cold"  # and its own fragments afresh too, as right after a change to it
+# Part of every stored page's key: change it when StoredPage's fields change.
+STORE_FORMAT = "v2"
 # Says whether a shared page came from the store, for whoever looks at the site from outside.
 STATUS_HEADER = "X-Page-Cache"
 
@@ -43,8 +50,12 @@ def _version_key(name: str) -> str:
     return f"pagecache:version:{name}"
 
 
-def versions(*names: str) -> dict[str, str]:
-    """The current version of each dependency, in one round trip to the cache."""
+def versions(*names: str) -> dict[str, str | None]:
+    """The current version of each dependency, in one round trip to the cache.
+
+    None for a version the cache cannot tell (Redis unreachable): nothing showing it may be
+    stored or served from store, because its changes could not be recorded either.
+    """
     keys = {name: _version_key(name) for name in names}
     found = cache.get_many(keys.values())
     current = {}
@@ -53,9 +64,13 @@ def versions(*names: str) -> dict[str, str]:
         if version is None:
             # Never seen, or evicted: a new version outdates whatever was stored under an old one.
             cache.add(key, secrets.token_hex(8), timeout=None)
-            version = cache.get(key, "unknown")
+            version = cache.get(key)
         current[name] = version
     return current
+
+
+def _known(current: dict) -> bool:
+    return None not in current.values()
 
 
 def changed(*names: str) -> None:
@@ -104,6 +119,18 @@ class Dependencies:
 
     versions: dict[str, str] = field(default_factory=dict)
     until: datetime | None = None
+    # Set when the view says the page may be shared; fragments alone only add what they show.
+    shared: bool = False
+
+    def read(self, names) -> dict[str, str]:
+        """The versions of `names`, each read from the cache once per request."""
+        if missing := [name for name in names if name not in self.versions]:
+            self.versions |= versions(*missing)
+        return {name: self.versions[name] for name in names}
+
+    def expire_by(self, until: datetime | None) -> None:
+        if until is not None and (self.until is None or until < self.until):
+            self.until = until
 
     def timeout(self) -> int:
         """Seconds to keep the page: the setting's, or less if something is due sooner."""
@@ -113,18 +140,26 @@ class Dependencies:
         return seconds
 
 
+def dependencies(request) -> Dependencies:
+    """What the response to `request` has shown so far (a new, empty record without request)."""
+    if request is None:
+        return Dependencies()
+    record = getattr(request, "page_dependencies", None)
+    if record is None:
+        record = request.page_dependencies = Dependencies()
+    return record
+
+
 def depends_on(request, *names: str, until: datetime | None = None) -> None:
     """Declare that the response to `request` shows `names`, and may be shared until they change.
 
     `until`: a time at which the page changes by itself (a scheduled article coming due).
     Views call this before they query what they show, and may call it again to add more.
     """
-    record = getattr(request, "page_dependencies", None)
-    if record is None:
-        record = request.page_dependencies = Dependencies()
-    record.versions |= versions(*names)
-    if until is not None and (record.until is None or until < record.until):
-        record.until = until
+    record = dependencies(request)
+    record.shared = True
+    record.read(names)
+    record.expire_by(until)
 
 
 def fragment(
@@ -135,23 +170,27 @@ def fragment(
     vary: tuple,
     render,
     until: datetime | None = None,
-    site_wide: bool = False,
+    cold_with_page: bool = False,
 ) -> SafeString:
     """HTML from `render()`, shared by every reader until a dependency changes (or `until`).
 
     `vary`: everything else the HTML is made from (page number, settings, titles), in the key.
-    `site_wide`: on every page (menus, sidebars), so a change to one page leaves it cached.
+    `cold_with_page`: what a change to the page itself outdates (its discussion), so that the
+    bench's "cold" requests render it afresh as the first request after such a change would.
+    The page showing the fragment depends on what the fragment shows.
     """
-    cold = not site_wide and request is not None and bypass(request) == BYPASS_COLD
+    record = dependencies(request)
+    current = record.read(depends_on)
+    record.expire_by(until)
+    cold = cold_with_page and request is not None and bypass(request) == BYPASS_COLD
     if cold or not settings.PAGE_CACHE_ENABLED:
         return mark_safe(render())
-    parts = (release_fingerprint(), sorted(versions(*depends_on).items()), vary)
-    key = f"pagecache:fragment:{name}:{_digest(repr(parts))}"
-    html = cache.get(key)
+    key = f"pagecache:fragment:{name}:{_digest(repr((release_fingerprint(), current, vary)))}"
+    html = cache.get(key) if _known(current) else None
     if html is None:
         html = render()
         timeout = Dependencies(until=until).timeout()
-        if timeout > 0:
+        if timeout > 0 and _known(current):
             cache.set(key, html, timeout=timeout)
     return mark_safe(html)
 
@@ -161,15 +200,46 @@ class StoredPage:
     body: bytes
     headers: dict[str, str]
     versions: dict[str, str]
+    expires_at: float
 
     def is_current(self) -> bool:
-        return versions(*self.versions) == self.versions
+        return time.time() < self.expires_at and versions(*self.versions) == self.versions
 
     def response(self) -> HttpResponse:
         response = HttpResponse(self.body)
         for name, value in self.headers.items():
             response.headers[name] = value
         return response
+
+
+class PagesInMemory:
+    """The pages this process served last, up to a size, so that serving one asks Redis only for
+    the versions it was made under (a few bytes), not for the whole page again."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self._pages: OrderedDict[str, StoredPage] = OrderedDict()
+        self._bytes = 0
+        self._lock = Lock()  # for threaded workers
+
+    def get(self, key: str) -> StoredPage | None:
+        with self._lock:
+            page = self._pages.get(key)
+            if page is not None:
+                self._pages.move_to_end(key)
+            return page
+
+    def put(self, key: str, page: StoredPage) -> None:
+        if len(page.body) > self.max_bytes:
+            return
+        with self._lock:
+            if (old := self._pages.pop(key, None)) is not None:
+                self._bytes -= len(old.body)
+            self._pages[key] = page
+            self._bytes += len(page.body)
+            while self._bytes > self.max_bytes:
+                _, evicted = self._pages.popitem(last=False)
+                self._bytes -= len(evicted.body)
 
 
 class PageCacheMiddleware:
@@ -181,32 +251,53 @@ class PageCacheMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.in_memory = PagesInMemory(settings.PAGE_CACHE_MEMORY_MB * 1024 * 1024)
 
     def __call__(self, request):
         if not is_shared(request) or bypass(request):
             return self._private(request, self.get_response(request))
         key = page_key(request)
-        stored = cache.get(key) if settings.PAGE_CACHE_ENABLED else None
+        stored = self._stored(key)
         if stored is not None and stored.is_current():
             response = stored.response()
             response.headers[STATUS_HEADER] = "hit"
             return _conditional(request, response)
         response = self.get_response(request)
         record = getattr(request, "page_dependencies", None)
-        if record is None or not _storable(response):
+        if record is None or not record.shared or not _storable(response):
             return response
         _mark_shared(response)
-        timeout = record.timeout()
-        if timeout > 0 and settings.PAGE_CACHE_ENABLED:
-            page = StoredPage(response.content, dict(response.headers), record.versions)
-            cache.set(key, page, timeout=timeout)
+        self._store(key, response, record)
         response.headers[STATUS_HEADER] = "miss"
         return _conditional(request, response)
+
+    def _stored(self, key: str) -> StoredPage | None:
+        if not settings.PAGE_CACHE_ENABLED:
+            return None
+        page = self.in_memory.get(key)
+        if page is None or page.expires_at <= time.time():
+            # Stored as plain values, so a release with another StoredPage reads them safely.
+            values = cache.get(key)
+            page = StoredPage(*values) if values is not None else None
+            if page is not None:
+                self.in_memory.put(key, page)
+        return page
+
+    def _store(self, key: str, response, record: Dependencies) -> None:
+        timeout = record.timeout()
+        if timeout <= 0 or not settings.PAGE_CACHE_ENABLED or not _known(record.versions):
+            return
+        page = StoredPage(
+            response.content, dict(response.headers), record.versions, time.time() + timeout
+        )
+        cache.set(key, astuple(page), timeout=timeout)
+        self.in_memory.put(key, page)
 
     @staticmethod
     def _private(request, response):
         """A page that could be shared, made for one reader: no shared cache may keep it."""
-        if hasattr(request, "page_dependencies"):
+        record = getattr(request, "page_dependencies", None)
+        if record is not None and record.shared:
             patch_cache_control(response, private=True, max_age=0)
             patch_vary_headers(response, ["Cookie"])
         return response
@@ -224,7 +315,7 @@ def page_key(request) -> str:
         if name in settings.PAGE_CACHE_QUERY_PARAMETERS
     )
     address = f"{request.scheme}://{request.get_host()}{request.path}?{params!r}"
-    return f"pagecache:page:{release_fingerprint()}:{_digest(address)}"
+    return f"pagecache:page:{STORE_FORMAT}:{release_fingerprint()}:{_digest(address)}"
 
 
 def _storable(response) -> bool:
@@ -266,10 +357,22 @@ def release_fingerprint() -> str:
     Cached pages outlive a restart (they are in Redis), so a new release must not serve the last
     one's pages, whose stylesheet addresses may no longer exist.
     """
+    return _settings_fingerprint(_files_fingerprint())
+
+
+@memoize
+def _settings_fingerprint(files: str) -> str:
     page_settings = ";".join(
         f"{name}={getattr(settings, name)!r}" for name in settings.PAGE_CACHE_SETTINGS_IN_KEY
     )
-    return _digest(f"{_files_fingerprint()};{page_settings}")
+    return _digest(f"{files};{page_settings}")
+
+
+@receiver(setting_changed)
+def _forget_settings_fingerprint(*, setting, **kwargs):
+    # Settings change while a process runs only in tests; a deploy restarts the processes.
+    if setting in settings.PAGE_CACHE_SETTINGS_IN_KEY:
+        _settings_fingerprint.cache_clear()
 
 
 @memoize

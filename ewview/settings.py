@@ -313,6 +313,9 @@ PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", not DEBUG)
 # Seconds a page or fragment is kept at most; changes outdate it at once anyway. Short enough
 # that the comment form on a stored page is never near django-comments' two-hour limit.
 PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "600"))
+# Megabytes of recently served pages each web process keeps in memory, so serving one asks
+# Redis only whether it is still current.
+PAGE_CACHE_MEMORY_MB = int(env("PAGE_CACHE_MEMORY_MB", "32"))
 # Cache-Control: browsers revalidate after this many seconds (a reader who just commented must
 # see the comment), proxies and CDNs in front keep pages for the other.
 PAGE_CACHE_BROWSER_SECONDS = int(env("PAGE_CACHE_BROWSER_SECONDS", "0"))

@@ -5,6 +5,7 @@ from django.utils.safestring import mark_safe
 
 from articles.cache import PUBLISHED, next_publication_due
 from articles.models import Article, Section
+from articles.selectors import article_surroundings
 from core import pagecache
 
 register = template.Library()
@@ -18,8 +19,7 @@ def recent_articles(context, count: int = 5):
         "recent-articles",
         depends_on=(PUBLISHED,),
         vary=(count,),
-        until=next_publication_due(),
-        site_wide=True,
+        until=next_publication_due(context.get("request")),
         render=lambda: _recent_render(count),
     )
 
@@ -37,7 +37,6 @@ def section_nav(context):
         "section-nav",
         depends_on=(PUBLISHED,),
         vary=(),
-        site_wide=True,
         render=lambda: render_to_string(
             "articles/includes/_section_nav.html",
             {"sections": Section.objects.only("name", "slug")},
@@ -65,3 +64,29 @@ def article_time(article):
 
 def _jinja(name: str, **context):
     return mark_safe(engines["jinja2"].get_template(name).render(context))
+
+
+@register.simple_tag(takes_context=True)
+def article_main(context, article):
+    """The article itself, its authors and the articles around it.
+
+    One fragment for every reader until published content changes: a new comment re-renders
+    the page around it, not this. A staff preview is always rendered afresh.
+    """
+
+    def render():
+        return render_to_string(
+            "articles/includes/_article_main.html", article_surroundings(article)
+        )
+
+    if context.get("preview"):
+        return mark_safe(render())
+    request = context.get("request")
+    return pagecache.fragment(
+        request,
+        "article-main",
+        depends_on=(PUBLISHED,),
+        vary=(article.pk,),
+        until=next_publication_due(request),
+        render=render,
+    )

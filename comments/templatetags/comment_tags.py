@@ -33,8 +33,9 @@ def _thread_html(request, article, *, page: int) -> str:
         "comment-thread",
         depends_on=(PUBLISHED, article_page(article.pk)),
         vary=(article.pk, page, article.title, article.comments_open),
-        until=next_publication_due(),
+        until=next_publication_due(request),
         render=lambda: _thread_render(article, page=page),
+        cold_with_page=True,
     )
 
 

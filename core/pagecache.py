@@ -50,12 +50,35 @@ def _version_key(name: str) -> str:
     return f"pagecache:version:{name}"
 
 
-def versions(*names: str) -> dict[str, str | None]:
-    """The current version of each dependency, in one round trip to the cache.
+# Versions this process read last, with when: name -> (version, time.monotonic()).
+_recent_versions: dict[str, tuple[str, float]] = {}
 
+
+def versions(*names: str) -> dict[str, str | None]:
+    """The current version of each dependency, in one round trip to the cache at most.
+
+    A version read from the cache in the last PAGE_CACHE_VERSIONS_REUSE_MS is taken as it is:
+    a change made by another process shows after that long at most (a few milliseconds,
+    less than any reader's next request takes to arrive), one made by this process at once.
     None for a version the cache cannot tell (Redis unreachable): nothing showing it may be
     stored or served from store, because its changes could not be recorded either.
     """
+    now = time.monotonic()
+    reuse = settings.PAGE_CACHE_VERSIONS_REUSE_MS / 1000
+    current = {}
+    for name in names:
+        version, read_at = _recent_versions.get(name, (None, 0.0))
+        if now - read_at < reuse:
+            current[name] = version
+    if missing := [name for name in names if name not in current]:
+        current |= _versions_from_cache(missing)
+        _recent_versions.update(
+            (name, (current[name], now)) for name in missing if current[name] is not None
+        )
+    return current
+
+
+def _versions_from_cache(names: list[str]) -> dict[str, str | None]:
     keys = {name: _version_key(name) for name in names}
     found = cache.get_many(keys.values())
     current = {}
@@ -81,10 +104,19 @@ def changed(*names: str) -> None:
     """
 
     def renew():
-        cache.set_many({_version_key(name): secrets.token_hex(8) for name in names}, timeout=None)
+        new = {name: secrets.token_hex(8) for name in names}
+        cache.set_many({_version_key(name): version for name, version in new.items()}, None)
+        for name in names:
+            _recent_versions.pop(name, None)
 
     renew()
     transaction.on_commit(renew)
+
+
+def forget_process_memory() -> None:
+    """Drop what this process remembers of versions and fragments (tests clear the cache)."""
+    _recent_versions.clear()
+    _fragments.clear()
 
 
 # Which requests share pages
@@ -185,13 +217,20 @@ def fragment(
     cold = cold_with_page and request is not None and bypass(request) == BYPASS_COLD
     if cold or not settings.PAGE_CACHE_ENABLED:
         return mark_safe(render())
+    if not _known(current):
+        return mark_safe(render())
     key = f"pagecache:fragment:{name}:{_digest(repr((release_fingerprint(), current, vary)))}"
-    html = cache.get(key) if _known(current) else None
+    # The key names the versions the fragment shows, so a copy in memory is as good as Redis's.
+    html = _fragments.get(key)
     if html is None:
-        html = render()
+        html = cache.get(key)
         timeout = Dependencies(until=until).timeout()
-        if timeout > 0 and _known(current):
-            cache.set(key, html, timeout=timeout)
+        if html is None:
+            html = render()
+            if timeout > 0:
+                cache.set(key, html, timeout=timeout)
+        if timeout > 0:
+            _fragments.put(key, html, size=len(html), expires_at=time.time() + timeout)
     return mark_safe(html)
 
 
@@ -212,34 +251,49 @@ class StoredPage:
         return response
 
 
-class PagesInMemory:
-    """The pages this process served last, up to a size, so that serving one asks Redis only for
-    the versions it was made under (a few bytes), not for the whole page again."""
+class InMemory:
+    """What this process used last (pages, fragments), up to a size in bytes, each until it
+    expires: serving them again asks Redis at most whether they are current."""
 
     def __init__(self, max_bytes: int):
         self.max_bytes = max_bytes
-        self._pages: OrderedDict[str, StoredPage] = OrderedDict()
+        self._items: OrderedDict[str, tuple[object, int, float]] = OrderedDict()
         self._bytes = 0
         self._lock = Lock()  # for threaded workers
 
-    def get(self, key: str) -> StoredPage | None:
+    def get(self, key: str):
         with self._lock:
-            page = self._pages.get(key)
-            if page is not None:
-                self._pages.move_to_end(key)
-            return page
+            item = self._items.get(key)
+            if item is None:
+                return None
+            value, size, expires_at = item
+            if expires_at <= time.time():
+                self._remove(key)
+                return None
+            self._items.move_to_end(key)
+            return value
 
-    def put(self, key: str, page: StoredPage) -> None:
-        if len(page.body) > self.max_bytes:
+    def put(self, key: str, value, *, size: int, expires_at: float) -> None:
+        if size > self.max_bytes:
             return
         with self._lock:
-            if (old := self._pages.pop(key, None)) is not None:
-                self._bytes -= len(old.body)
-            self._pages[key] = page
-            self._bytes += len(page.body)
+            self._remove(key)
+            self._items[key] = (value, size, expires_at)
+            self._bytes += size
             while self._bytes > self.max_bytes:
-                _, evicted = self._pages.popitem(last=False)
-                self._bytes -= len(evicted.body)
+                self._remove(next(iter(self._items)))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._bytes = 0
+
+    def _remove(self, key: str) -> None:
+        if (item := self._items.pop(key, None)) is not None:
+            self._bytes -= item[1]
+
+
+_fragments = InMemory(settings.PAGE_CACHE_MEMORY_MB * 1024 * 1024 // 4)
 
 
 class PageCacheMiddleware:
@@ -251,7 +305,7 @@ class PageCacheMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.in_memory = PagesInMemory(settings.PAGE_CACHE_MEMORY_MB * 1024 * 1024)
+        self.in_memory = InMemory(settings.PAGE_CACHE_MEMORY_MB * 1024 * 1024)
 
     def __call__(self, request):
         if not is_shared(request) or bypass(request):
@@ -275,13 +329,16 @@ class PageCacheMiddleware:
         if not settings.PAGE_CACHE_ENABLED:
             return None
         page = self.in_memory.get(key)
-        if page is None or page.expires_at <= time.time():
+        if page is None:
             # Stored as plain values, so a release with another StoredPage reads them safely.
             values = cache.get(key)
             page = StoredPage(*values) if values is not None else None
             if page is not None:
-                self.in_memory.put(key, page)
+                self._remember(key, page)
         return page
+
+    def _remember(self, key: str, page: StoredPage) -> None:
+        self.in_memory.put(key, page, size=len(page.body), expires_at=page.expires_at)
 
     def _store(self, key: str, response, record: Dependencies) -> None:
         timeout = record.timeout()
@@ -291,7 +348,7 @@ class PageCacheMiddleware:
             response.content, dict(response.headers), record.versions, time.time() + timeout
         )
         cache.set(key, astuple(page), timeout=timeout)
-        self.in_memory.put(key, page)
+        self._remember(key, page)
 
     @staticmethod
     def _private(request, response):

@@ -316,6 +316,9 @@ PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "600"))
 # Megabytes of recently served pages each web process keeps in memory, so serving one asks
 # Redis only whether it is still current.
 PAGE_CACHE_MEMORY_MB = int(env("PAGE_CACHE_MEMORY_MB", "32"))
+# Milliseconds a process reuses the versions it read from Redis before asking again: a change
+# made in another process shows on pages after this long at most.
+PAGE_CACHE_VERSIONS_REUSE_MS = int(env("PAGE_CACHE_VERSIONS_REUSE_MS", "10"))
 # Cache-Control: browsers revalidate after this many seconds (a reader who just commented must
 # see the comment), proxies and CDNs in front keep pages for the other.
 PAGE_CACHE_BROWSER_SECONDS = int(env("PAGE_CACHE_BROWSER_SECONDS", "0"))

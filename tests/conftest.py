@@ -23,9 +23,13 @@ def _empty_cache():
     """Rate-limit counters and cached fragments must not leak from one test to the next."""
     from django.core.cache import cache
 
+    from core import pagecache
+
     cache.clear()
+    pagecache.forget_process_memory()
     yield
     cache.clear()
+    pagecache.forget_process_memory()
 
 
 @pytest.fixture

@@ -44,10 +44,23 @@ def section_nav(context):
     )
 
 
-@register.simple_tag
-def article_cards(articles):
-    """A listing's cards (Jinja2, with the byline and time of `article_byline`/`article_time`)."""
-    return _jinja("articles/cards.html", articles=articles)
+@register.simple_tag(takes_context=True)
+def article_cards(context, articles):
+    """A listing's cards (Jinja2, with the byline and time of `article_byline`/`article_time`).
+
+    One fragment per listing page until published content changes: `articles` is a lazy page of
+    a queryset, so a cached fragment spares its queries.
+    """
+    request = context.get("request")
+    page = context.get("page_obj")
+    return pagecache.fragment(
+        request,
+        "article-cards",
+        depends_on=(PUBLISHED,),
+        vary=(request.path if request else None, page.number if page is not None else None),
+        until=next_publication_due(request),
+        render=lambda: _jinja("articles/cards.html", articles=articles),
+    )
 
 
 @register.simple_tag

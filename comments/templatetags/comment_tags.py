@@ -1,13 +1,16 @@
 from django import template
 from django.conf import settings
 from django.template import engines
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from articles.cache import PUBLISHED, article_page, next_publication_due
 from comments import display
 from comments.forms import CommentForm
 from comments.selectors import article_linkbacks, comment_thread, moderation_counts
 from core import pagecache
+from core.csrf import has_session
 
 register = template.Library()
 
@@ -19,11 +22,25 @@ def article_comments(context, article):
     pagecache.depends_on(request, article_page(article.pk))
     return {
         "thread_html": _thread_html(request, article, page=_comment_page(request)),
-        "form": CommentForm(article) if article.comments_open else None,
-        "request": request,
-        "user": context.get("user"),
-        "csrf_token": context.get("csrf_token"),
+        "form_html": _form_html(request, article) if article.comments_open else "",
     }
+
+
+def _form_html(request, article) -> str:
+    """The comment form: the same for every guest for a few minutes, made afresh for a session.
+
+    Its signed timestamp is not a guest's own (the whole page is shared anyway), and it stays
+    well inside django-comments' two hours.
+    """
+
+    def render():
+        return render_to_string("comments/form.html", {"form": CommentForm(article)}, request)
+
+    if has_session(request):
+        return mark_safe(render())
+    return pagecache.fragment(
+        request, "comment-form", depends_on=(), vary=(article.pk,), render=render
+    )
 
 
 def _thread_html(request, article, *, page: int) -> str:

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from comments.services import comments_approve, comments_mark_spam
+from core.pagecache import InMemory
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -366,6 +367,28 @@ def redis_down(settings):
     }
 
 
+def test_a_page_kept_in_memory_is_not_served_once_redis_cannot_vouch_for_it(
+    client, article, settings
+):
+    url = article.get_absolute_url()
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "core.cache.FailSoftRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2},
+        }
+    }
+    # Redis is down, so this change cannot be recorded: the page must be made afresh.
+    CommentFactory(content_object=article, comment="Posted while Redis was down.")
+
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "miss"
+    assert "Posted while Redis was down." in response.content.decode()
+
+
 def test_pages_are_served_while_redis_is_down(client, article, redis_down):
     CommentFactory(content_object=article, comment="Still readable.")
 
@@ -400,3 +423,13 @@ def test_a_page_staff_may_not_preview_is_not_stored_for_readers(client, admin_cl
     admin_client.get(reverse("articles:preview", args=[draft.pk]))
 
     assert client.get(reverse("articles:preview", args=[draft.pk])).status_code == 404
+
+
+def test_pages_kept_in_memory_stay_within_their_size():
+    pages = InMemory(max_bytes=250)
+    for n in range(5):
+        pages.put(f"page-{n}", b"x" * 100, size=100, expires_at=time.time() + 60)
+
+    assert [key for key in ("page-0", "page-1", "page-2") if pages.get(key)] == []
+    assert pages.get("page-3") is not None
+    assert pages.get("page-4") is not None

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html, linebreaks, urlize
 from django.utils.safestring import SafeString, mark_safe
 
-from core.dates import datetime_iso, datetime_shown
+from core.dates import LocalTimes
 
 AVATAR_COLOURS = ["#8e3b46", "#3b5f8e", "#3b8e6c", "#8e6b3b", "#5d3b8e", "#2f6f73", "#7a4a2a"]
 
@@ -24,7 +24,7 @@ def comment_html(text: str) -> SafeString:
 
 def is_web_address(url: str) -> bool:
     """True for an http(s) address: only those become links, whatever a row holds."""
-    return urlsplit(url or "").scheme.lower() in {"http", "https"}
+    return bool(url) and urlsplit(url).scheme.lower() in {"http", "https"}
 
 
 def thoughts_heading(count: int, title: str) -> SafeString:
@@ -84,6 +84,7 @@ class ThreadPresenter:
         self.max_level = settings.COMMENTS_XTD_MAX_THREAD_LEVEL
         self.reply_url = _url_filler("comments-xtd-reply")
         self.report_url = _url_filler("comments-report")
+        self.times = LocalTimes()
 
     def comments(self, nodes) -> list[ShownComment]:
         return [self.comment(node) for node in nodes]
@@ -98,8 +99,8 @@ class ThreadPresenter:
             author=comment.user_name,
             author_url=comment.user_url if is_web_address(comment.user_url) else "",
             avatar=Avatar.of(comment.user_name, comment.user_email),
-            time_iso=datetime_iso(comment.submit_date),
-            time_shown=datetime_shown(comment.submit_date),
+            time_iso=self.times.iso(comment.submit_date),
+            time_shown=self.times.shown(comment.submit_date),
             text_html=mark_safe(comment.text_html),
             reply_url=self.reply_url(comment.pk) if can_reply else "",
             report_url=self.report_url(comment.pk),

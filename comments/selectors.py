@@ -28,6 +28,7 @@ class ThreadComment:
     """What the thread shows of a comment, fetched as plain values: no model instance per row."""
 
     pk: int
+    thread_id: int
     parent_id: int
     level: int
     user_name: str
@@ -57,23 +58,26 @@ class ThreadPage:
 
 
 def comment_thread(article: Article, *, page: int = 1) -> ThreadPage:
-    """One page of the article's threads, nested, in two queries whatever their size."""
+    """One page of the article's threads, nested, in one query whatever their size."""
     per_page = settings.COMMENTS_THREADS_PER_PAGE
     comments = public_comments(article)
-    thread_ids = list(
+    # One thread more than the page shows, to know whether another page follows.
+    page_threads = (
         comments.filter(level=0)
         .order_by("thread_id")
-        .values_list("thread_id", flat=True)[(page - 1) * per_page : page * per_page + 1]
+        .values("thread_id")[(page - 1) * per_page : page * per_page + 1]
     )
-    if not thread_ids and page > 1:
-        # Past the last page (an old link after deletions, or a typed number): the first one.
-        return comment_thread(article, page=1)
-    has_next = len(thread_ids) > per_page
-    thread_ids = thread_ids[:per_page]
     rows = [
         ThreadComment(*values)
-        for values in comments.filter(thread_id__in=thread_ids).values_list(*THREAD_FIELDS)
+        for values in comments.filter(thread_id__in=page_threads).values_list(*THREAD_FIELDS)
     ]
+    if not rows and page > 1:
+        # Past the last page (an old link after deletions, or a typed number): the first one.
+        return comment_thread(article, page=1)
+    thread_ids = list(dict.fromkeys(row.thread_id for row in rows))
+    has_next = len(thread_ids) > per_page
+    if has_next:
+        rows = [row for row in rows if row.thread_id != thread_ids[-1]]
     # On a thread that fits one page, the rows are the whole count.
     total = len(rows) if page == 1 and not has_next else comments.count()
     return ThreadPage(
@@ -178,6 +182,7 @@ def article_linkbacks(article: Article):
     return (
         Linkback.objects.filter(target=article, source__in=Article.objects.published())
         .select_related("source")
+        .only("source__title", "source__slug", "source__published_at", "source__status")
         .order_by("created_at")
     )
 

@@ -116,6 +116,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DATABASE_PREPARED_STATEMENTS", True
+):
+    # PostgreSQL plans a query again each time unless it is prepared: for the joins of a
+    # comment thread, planning costs more than running. psycopg prepares a query on its fifth
+    # run on a connection. Turn off behind PgBouncer in transaction mode, which cannot keep them.
+    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if REDIS_URL := env("REDIS_URL"):

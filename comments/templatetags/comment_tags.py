@@ -51,12 +51,13 @@ def _thread_html(request, article, *, page: int) -> str:
         depends_on=(PUBLISHED, article_page(article.pk)),
         vary=(article.pk, page, article.title, article.comments_open),
         until=next_publication_due(request),
-        render=lambda: _thread_render(article, page=page),
+        render=lambda: thread_render(article, page=page),
         cold_with_page=True,
     )
 
 
-def _thread_render(article, *, page: int) -> str:
+def thread_render(article, *, page: int) -> str:
+    """One page of the thread and the pingbacks, drawn afresh (the bench times this too)."""
     thread = comment_thread(article, page=page)
     presenter = display.ThreadPresenter(replies_open=article.comments_open)
     return (

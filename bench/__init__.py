@@ -1,0 +1,1 @@
+"""Benchmarks run by `make bench…`; outside the shipped apps, never imported by them."""

@@ -13,9 +13,11 @@ Two kinds of dependency:
 from datetime import datetime
 
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db.models import Min
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
+from django.utils.functional import cached_property
 from taggit.models import Tag, TaggedItem
 
 from core import pagecache
@@ -51,6 +53,31 @@ def next_publication_due(request=None) -> datetime | None:
     if request is not None:
         request.next_publication_due = due
     return due
+
+
+class PublishedPaginator(Paginator):
+    """Pages of a listing of published articles, counted once until published content changes.
+
+    Every listing page asks how many articles it lists: a query each time otherwise.
+    `listing`: what is listed (its address), `request`: the request showing it.
+    """
+
+    def __init__(self, *args, listing: str, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.listing = listing
+        self.request = request
+
+    @cached_property
+    def count(self) -> int:
+        version = pagecache.dependencies(self.request).read([PUBLISHED])[PUBLISHED]
+        key = f"articles:count:{version}:{pagecache.digest(self.listing)}"
+        count = cache.get(key) if version is not None else None
+        if count is None:
+            count = super().count
+            timeout = pagecache.Dependencies(until=next_publication_due(self.request)).timeout()
+            if version is not None and timeout > 0:
+                cache.set(key, count, timeout=timeout)
+        return count
 
 
 def published_changed(**kwargs) -> None:

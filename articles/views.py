@@ -7,7 +7,7 @@ from django.views import generic
 from django.views.generic import dates
 from taggit.models import Tag
 
-from .cache import published_depends_on
+from .cache import PublishedPaginator, published_depends_on
 from .models import Article, Author, Page, Section
 
 
@@ -33,6 +33,11 @@ class PublishedArticlesMixin(PublicPageMixin):
 
     def get_paginate_by(self, queryset):
         return settings.ARTICLES_PER_PAGE
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return PublishedPaginator(
+            queryset, per_page, listing=self.request.path, request=self.request, **kwargs
+        )
 
 
 class HomeView(PublishedArticlesMixin, generic.ListView):

@@ -219,7 +219,7 @@ def fragment(
         return mark_safe(render())
     if not _known(current):
         return mark_safe(render())
-    key = f"pagecache:fragment:{name}:{_digest(repr((release_fingerprint(), current, vary)))}"
+    key = f"pagecache:fragment:{name}:{digest(repr((release_fingerprint(), current, vary)))}"
     # The key names the versions the fragment shows, so a copy in memory is as good as Redis's.
     html = _fragments.get(key)
     if html is None:
@@ -372,7 +372,7 @@ def page_key(request) -> str:
         if name in settings.PAGE_CACHE_QUERY_PARAMETERS
     )
     address = f"{request.scheme}://{request.get_host()}{request.path}?{params!r}"
-    return f"pagecache:page:{STORE_FORMAT}:{release_fingerprint()}:{_digest(address)}"
+    return f"pagecache:page:{STORE_FORMAT}:{release_fingerprint()}:{digest(address)}"
 
 
 def _storable(response) -> bool:
@@ -388,7 +388,7 @@ def _storable(response) -> bool:
 
 def _mark_shared(response) -> None:
     """Let browsers revalidate at once and proxies or CDNs in front keep the page briefly."""
-    response.headers["ETag"] = f'"{_digest(response.content)}"'
+    response.headers["ETag"] = f'"{digest(response.content)}"'
     patch_cache_control(
         response,
         public=True,
@@ -403,7 +403,8 @@ def _conditional(request, response):
     return get_conditional_response(request, etag=response.headers["ETag"], response=response)
 
 
-def _digest(value: str | bytes) -> str:
+def digest(value: str | bytes) -> str:
+    """A short digest for cache keys."""
     data = value.encode() if isinstance(value, str) else value
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
@@ -422,7 +423,7 @@ def _settings_fingerprint(files: str) -> str:
     page_settings = ";".join(
         f"{name}={getattr(settings, name)!r}" for name in settings.PAGE_CACHE_SETTINGS_IN_KEY
     )
-    return _digest(f"{files};{page_settings}")
+    return digest(f"{files};{page_settings}")
 
 
 @receiver(setting_changed)

@@ -433,3 +433,15 @@ def test_pages_kept_in_memory_stay_within_their_size():
     assert [key for key in ("page-0", "page-1", "page-2") if pages.get(key)] == []
     assert pages.get("page-3") is not None
     assert pages.get("page-4") is not None
+
+
+def test_listings_count_their_pages_again_when_an_article_is_published(
+    client, settings, django_assert_num_queries
+):
+    settings.ARTICLES_PER_PAGE = 1
+    ArticleFactory(), ArticleFactory()
+    assert "Page 1 of 2" in cached_page(client, "/", django_assert_num_queries)
+
+    ArticleFactory()
+
+    assert "Page 1 of 3" in page(client, "/")

@@ -11,7 +11,7 @@ from django_comments_xtd import views as xtd_views
 
 from articles.models import Article
 from core.csrf import guest_csrf_protect
-from ewview.ratelimit import client_ip, hit
+from core.ratelimit import client_ip, hit
 
 from .forms import CommentForm
 from .models import Comment, PendingComment

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Author, Section
-from ewview.ratelimit import hit
+from core.ratelimit import hit
 
 from .mail import subscriber_message
 from .models import Subscriber, new_key

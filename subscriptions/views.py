@@ -9,7 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.csrf import guest_csrf_protect
-from ewview.ratelimit import client_ip
+from core.ratelimit import client_ip
 
 from .forms import PreferencesForm, SignupForm
 from .mail import subscriber_links

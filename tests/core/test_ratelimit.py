@@ -3,7 +3,7 @@ import socket
 
 import pytest
 
-from ewview.ratelimit import client_ip, hit
+from core.ratelimit import client_ip, hit
 
 
 def _redis_is_running() -> bool:
@@ -60,7 +60,7 @@ def test_with_redis_every_process_counts_against_the_same_limit(settings):
 
     cache.clear()
     other_process = (
-        "from ewview.ratelimit import hit; "
+        "from core.ratelimit import hit; "
         "print([hit('post', '198.51.100.7', limit=3, window=600) for _ in range(2)])"
     )
     result = subprocess.run(

@@ -5,6 +5,10 @@ it (the Author group) see only the articles they created and may change only the
 they save stays a draft whatever they post.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import ClassVar
+
 from django.contrib import admin, messages
 from django.contrib.auth import get_permission_codename
 from django.db import models
@@ -54,8 +58,26 @@ class StateFilter(admin.SimpleListFilter):
         return queryset
 
 
+@dataclass(frozen=True)
+class ArticlePanel:
+    """A read-only section another app adds to an article's change page (`article_panel_add`)."""
+
+    title: str
+    # Shown as a read-only field of this name: an `admin.display`-decorated function(article).
+    name: str
+    display: Callable[[Article], str]
+
+
+def article_panel_add(panel: ArticlePanel) -> None:
+    """Show `panel` on every saved article's change page, below the article's own sections."""
+    ArticleAdmin.panels = [*ArticleAdmin.panels, panel]
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    # What other apps show about an article (subscriptions: its emails), see article_panel_add.
+    panels: ClassVar[list[ArticlePanel]] = []
+
     form = ArticleAdminForm
     list_display = ["title", "state_label", "section", "byline", "published_at", "comments_open"]
     list_select_related = ["section"]
@@ -106,10 +128,23 @@ class ArticleAdmin(admin.ModelAdmin):
         return queryset
 
     def get_readonly_fields(self, request, obj=None):
-        fields = super().get_readonly_fields(request, obj)
+        fields = [*super().get_readonly_fields(request, obj)]
         if not self.has_publish_permission(request):
-            fields = [*fields, "published_at"]
-        return fields
+            fields.append("published_at")
+        return [*fields, *(panel.name for panel in self.panels)]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        return [*fieldsets, *((panel.title, {"fields": [panel.name]}) for panel in self.panels)]
+
+    def __getattr__(self, name):
+        # The admin finds a read-only field by name on the ModelAdmin: a panel's is its display.
+        for panel in type(self).panels:
+            if panel.name == name:
+                return panel.display
+        raise AttributeError(name)
 
     # Columns and read-only fields
 

@@ -9,8 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from articles import admin as articles_admin
-from articles.models import Article
+from articles.admin import ArticlePanel, article_panel_add
 
 from .models import Delivery, Subscriber
 from .services import subscriber_erase
@@ -204,35 +203,25 @@ def article_delivery_counts(article) -> dict[str, int]:
     return {status: counts.get(status, 0) for status in Delivery.Status.values}
 
 
-class ArticleAdmin(articles_admin.ArticleAdmin):
-    """The publishing admin's article page, with what its subscriber emails did."""
-
-    def get_readonly_fields(self, request, obj=None):
-        return [*super().get_readonly_fields(request, obj), "email_deliveries"]
-
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if obj is None:
-            return fieldsets
-        return [*fieldsets, ("Subscribers", {"fields": ["email_deliveries"]})]
-
-    @admin.display(description="Email deliveries")
-    def email_deliveries(self, obj) -> str:
-        counts = article_delivery_counts(obj)
-        if not any(counts.values()):
-            return "No subscriber emails (yet): they go out when the article becomes public."
-        Status = Delivery.Status
-        link = reverse("admin:subscriptions_delivery_changelist") + f"?article__id__exact={obj.pk}"
-        return format_html(
-            "Sent (accepted by the mail server): {} · Failed: {} · Waiting or sending: {} · "
-            'Skipped (no longer subscribed): {} · <a href="{}">See each one</a>',
-            counts[Status.SENT],
-            counts[Status.FAILED],
-            counts[Status.PENDING] + counts[Status.SENDING],
-            counts[Status.SKIPPED],
-            link,
-        )
+@admin.display(description="Email deliveries")
+def email_deliveries(article) -> str:
+    counts = article_delivery_counts(article)
+    if not any(counts.values()):
+        return "No subscriber emails (yet): they go out when the article becomes public."
+    Status = Delivery.Status
+    link = reverse("admin:subscriptions_delivery_changelist") + f"?article__id__exact={article.pk}"
+    return format_html(
+        "Sent (accepted by the mail server): {} · Failed: {} · Waiting or sending: {} · "
+        'Skipped (no longer subscribed): {} · <a href="{}">See each one</a>',
+        counts[Status.SENT],
+        counts[Status.FAILED],
+        counts[Status.PENDING] + counts[Status.SENDING],
+        counts[Status.SKIPPED],
+        link,
+    )
 
 
-admin.site.unregister(Article)
-admin.site.register(Article, ArticleAdmin)
+# The article's change page shows what its subscriber emails did.
+article_panel_add(
+    ArticlePanel(title="Subscribers", name="email_deliveries", display=email_deliveries)
+)

@@ -23,7 +23,18 @@ def count_links(text: str) -> int:
     return len(LINK_PATTERN.findall(text))
 
 
-def hold_reasons(*, text: str, email: str, url: str, ip: str, is_staff: bool = False) -> list[str]:
+def hold_reasons(
+    *,
+    text: str,
+    email: str,
+    url: str,
+    ip: str,
+    is_staff: bool = False,
+    name: str = "",
+    user_agent: str = "",
+    referrer: str = "",
+    permalink: str = "",
+) -> list[str]:
     """Why a comment should wait for a moderator; empty when it can be published at once."""
     if is_staff:
         return []
@@ -35,7 +46,16 @@ def hold_reasons(*, text: str, email: str, url: str, ip: str, is_staff: bool = F
         reasons.append(REASON_FIRST_COMMENT)
     if match := blocklist_match(text=text, email=email, url=url, ip=ip):
         reasons.append(f"{REASON_BLOCKLIST}: {match}")
-    if spam_checker().is_spam(text=text, email=email, url=url, ip=ip):
+    if spam_checker().is_spam(
+        text=text,
+        email=email,
+        url=url,
+        ip=ip,
+        name=name,
+        user_agent=user_agent,
+        referrer=referrer,
+        permalink=permalink,
+    ):
         reasons.append(REASON_SPAM_CHECK)
     return reasons
 

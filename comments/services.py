@@ -56,6 +56,10 @@ def comment_submit(*, tmp_comment, request) -> None:
     # django-contrib-comments stores REMOTE_ADDR, which behind a proxy is the proxy's: every
     # reader would share one per-IP limit, and blocking "the sender's IP" would block everyone.
     data["ip_address"] = client_ip(request) or None
+    # Kept with the comment because a guest's is checked for spam only once confirmed, in a
+    # later request; Akismet weighs both.
+    data["user_agent"] = request.META.get("HTTP_USER_AGENT", "")
+    data["referrer"] = request.META.get("HTTP_REFERER", "")
     user = tmp_comment.user
     if user is not None and user.is_authenticated:
         comment = comment_create(data=data, is_staff=user.is_staff)
@@ -88,6 +92,11 @@ def comment_create(*, data: dict, is_staff: bool = False) -> Comment:
         url=data["user_url"],
         ip=data["ip_address"] or "",
         is_staff=is_staff,
+        name=data["user_name"],
+        # Comments pending before these were kept have neither.
+        user_agent=data.get("user_agent", ""),
+        referrer=data.get("referrer", ""),
+        permalink=settings.SITE_URL + article.get_absolute_url(),
     )
     comment = Comment(
         content_type_id=data["content_type_id"],

@@ -1,7 +1,7 @@
 from datetime import UTC, datetime, timedelta
-from unittest import mock
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -38,7 +38,7 @@ def test_scheduled_article_appears_by_itself_once_its_time_has_come():
     assert article not in Article.objects.published()
 
     # Nothing touches the row: only the clock moves on.
-    with mock.patch("django.utils.timezone.now", return_value=now + timedelta(minutes=2)):
+    with time_machine.travel(now + timedelta(minutes=2), tick=False):
         assert list(Article.objects.published()) == [article]
         assert not Article.objects.scheduled().exists()
         assert Article.objects.get(pk=article.pk).is_published()
@@ -48,7 +48,7 @@ def test_article_is_published_at_exactly_its_publication_time():
     moment = timezone.now()
     article = ArticleFactory(published_at=moment)
 
-    with mock.patch("django.utils.timezone.now", return_value=moment):
+    with time_machine.travel(moment, tick=False):
         assert list(Article.objects.published()) == [article]
         assert article.is_published()
 

@@ -1,7 +1,7 @@
 from datetime import timedelta
-from unittest import mock
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -56,7 +56,7 @@ def test_scheduled_article_is_announced_only_when_its_time_comes(announcements):
     assert queued.run_after == article.published_at
 
     later = article.published_at + timedelta(minutes=1)
-    with mock.patch("django.utils.timezone.now", return_value=later):
+    with time_machine.travel(later, tick=False):
         assert article_announce(article_id=article.pk) is True
         assert article_announce(article_id=article.pk) is False
     assert announcements == [article.pk]

@@ -1,14 +1,18 @@
 """Which comments wait for a moderator and why, readers' reports, and where held comments show."""
 
+from urllib.parse import parse_qsl
+
+import akismet as akismet_lib
+import httpx
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from articles.models import Article
 from comments import policy
-from comments.models import BlockedItem, Comment, CommentReport
-from comments.services import comment_create
-from comments.spamcheck import NoSpamCheck, spam_checker
+from comments.models import BlockedItem, Comment, CommentReport, PendingComment
+from comments.services import comment_confirm, comment_create
+from comments.spamcheck import Akismet, NoSpamCheck, spam_checker
 from tests.factories import CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -151,14 +155,14 @@ def test_every_reason_is_given_when_several_apply():
 
 
 class FakeSpamChecker:
-    """Stands in for Akismet: the one place the outside world is faked."""
+    """Stands in for a spam checker, for the policy's side of the interface."""
 
     def __init__(self, verdict: bool):
         self.verdict = verdict
         self.asked = []
 
-    def is_spam(self, *, text, email, url, ip):
-        self.asked.append({"text": text, "email": email, "url": url, "ip": ip})
+    def is_spam(self, **comment):
+        self.asked.append(comment)
         return self.verdict
 
 
@@ -168,7 +172,16 @@ def test_a_comment_the_spam_check_flags_is_held(known_commenter, monkeypatch):
 
     assert reasons(text="Nice post", url="https://x.example/") == ["spam check"]
     assert checker.asked == [
-        {"text": "Nice post", "email": KNOWN, "url": "https://x.example/", "ip": "192.0.2.1"}
+        {
+            "text": "Nice post",
+            "email": KNOWN,
+            "url": "https://x.example/",
+            "ip": "192.0.2.1",
+            "name": "",
+            "user_agent": "",
+            "referrer": "",
+            "permalink": "",
+        }
     ]
 
 
@@ -181,6 +194,165 @@ def test_a_comment_the_spam_check_clears_is_published(known_commenter, monkeypat
 def test_the_outside_spam_check_is_off_by_default(settings):
     assert settings.AKISMET_API_KEY in (None, "")
     assert isinstance(spam_checker(), NoSpamCheck)
+
+
+def test_an_akismet_key_turns_akismet_on(settings):
+    settings.AKISMET_API_KEY = "abc123"
+    spam_checker.cache_clear()
+    try:
+        assert isinstance(spam_checker(), Akismet)
+    finally:
+        spam_checker.cache_clear()
+
+
+def test_a_guests_browser_and_referring_page_reach_the_spam_check_on_confirmation(
+    client, article, post_data, settings, monkeypatch
+):
+    settings.SITE_URL = SITE
+    checker = FakeSpamChecker(False)
+    monkeypatch.setattr(policy, "spam_checker", lambda: checker)
+    page = f"{SITE}{article.get_absolute_url()}"
+    data = post_data(article, email=KNOWN)
+    headers = {"HTTP_USER_AGENT": BROWSER, "HTTP_REFERER": page, "REMOTE_ADDR": "198.51.100.7"}
+    client.post("/comments/post/", data, **headers)
+    pending = PendingComment.objects.get()
+    assert checker.asked == []  # a guest's comment is checked only once confirmed
+
+    comment_confirm(pending_id=pending.pk)
+
+    [asked] = checker.asked
+    assert asked["user_agent"] == BROWSER and asked["referrer"] == page
+    assert asked["ip"] == "198.51.100.7" and asked["permalink"] == page
+    assert asked["name"] == data["name"] and asked["email"] == KNOWN
+
+
+# Akismet, faked only at its HTTP transport
+
+SITE = "http://testserver.example"
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0"
+COMMENT = {
+    "text": "A fair point.",
+    "email": "rana@example.org",
+    "url": "https://rana.example/",
+    "ip": "198.51.100.7",
+    "name": "Rana Haddad",
+    "user_agent": BROWSER,
+    "referrer": f"{SITE}/articles/talks-resume/",
+    "permalink": f"{SITE}/articles/talks-resume/",
+}
+
+
+class FakeAkismetService:
+    """Answers as Akismet's HTTP API would and keeps every request it was sent."""
+
+    def __init__(self, *, key="valid", check="false"):
+        self.answers = {"verify-key": key, "comment-check": check}
+        self.requests = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        answer = self.answers[request.url.path.rsplit("/", 1)[1]]
+        if isinstance(answer, Exception):
+            raise answer
+        return httpx.Response(200, text=answer)
+
+    def sent(self, endpoint: str) -> list[dict]:
+        return [
+            dict(parse_qsl(r.content.decode()))
+            for r in self.requests
+            if r.url.path.endswith(endpoint)
+        ]
+
+
+def akismet_with(service: FakeAkismetService) -> Akismet:
+    return Akismet(api_key="abc123", site_url=SITE, transport=httpx.MockTransport(service))
+
+
+def test_akismet_is_sent_the_commenter_the_comment_and_the_site():
+    service = FakeAkismetService()
+
+    akismet_with(service).is_spam(**COMMENT)
+
+    assert service.sent("comment-check") == [
+        {
+            "api_key": "abc123",
+            "blog": SITE,
+            "user_ip": "198.51.100.7",
+            "user_agent": BROWSER,
+            "referrer": f"{SITE}/articles/talks-resume/",
+            "permalink": f"{SITE}/articles/talks-resume/",
+            "comment_type": "comment",
+            "comment_author": "Rana Haddad",
+            "comment_author_email": "rana@example.org",
+            "comment_author_url": "https://rana.example/",
+            "comment_content": "A fair point.",
+        }
+    ]
+    assert {r.headers["User-Agent"] for r in service.requests} == {akismet_lib.USER_AGENT}
+
+
+def test_akismet_verifies_the_key_once_before_the_first_check():
+    service = FakeAkismetService()
+    checker = akismet_with(service)
+
+    checker.is_spam(**COMMENT)
+    checker.is_spam(**COMMENT)
+
+    assert [r.url.path for r in service.requests] == [
+        "/1.1/verify-key",
+        "/1.1/comment-check",
+        "/1.1/comment-check",
+    ]
+    assert service.sent("verify-key") == [{"key": "abc123", "blog": SITE}]
+
+
+@pytest.mark.parametrize(("answer", "spam"), [("true", True), ("false", False)])
+def test_akismets_verdict_is_the_spam_checks(answer, spam):
+    assert akismet_with(FakeAkismetService(check=answer)).is_spam(**COMMENT) is spam
+
+
+def test_a_comment_akismet_calls_spam_is_held(known_commenter, monkeypatch):
+    monkeypatch.setattr(
+        policy, "spam_checker", lambda: akismet_with(FakeAkismetService(check="true"))
+    )
+
+    assert reasons() == ["spam check"]
+
+
+def test_a_rejected_key_lets_comments_through_and_is_not_asked_again(caplog):
+    service = FakeAkismetService(key="invalid", check="true")
+    checker = akismet_with(service)
+
+    assert checker.is_spam(**COMMENT) is False
+    assert checker.is_spam(**COMMENT) is False
+
+    assert [r.url.path for r in service.requests] == ["/1.1/verify-key"]
+    assert "Akismet rejected AKISMET_API_KEY" in caplog.text
+
+
+def test_a_key_akismet_stops_accepting_lets_the_comment_through(caplog):
+    checker = akismet_with(FakeAkismetService(check="invalid"))
+
+    assert checker.is_spam(**COMMENT) is False
+    assert "Akismet did not check a comment" in caplog.text
+
+
+def test_a_check_that_times_out_lets_the_comment_through(caplog):
+    service = FakeAkismetService(check=httpx.ReadTimeout("too slow"))
+
+    assert akismet_with(service).is_spam(**COMMENT) is False
+    assert "Akismet did not check a comment" in caplog.text
+
+
+def test_an_unreachable_akismet_lets_comments_through_and_verifies_again_later(caplog):
+    service = FakeAkismetService(key=httpx.ConnectTimeout("unreachable"), check="true")
+    checker = akismet_with(service)
+
+    assert checker.is_spam(**COMMENT) is False
+    assert "Akismet could not verify the key" in caplog.text
+
+    service.answers["verify-key"] = "valid"
+    assert checker.is_spam(**COMMENT) is True
 
 
 # What is stored

@@ -5,6 +5,7 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.core.management import call_command
@@ -31,8 +32,8 @@ def run_worker():
 
 
 def later(**delta):
-    """Patch the clock forward: the worker, the claims and back-offs all read timezone.now."""
-    return mock.patch("django.utils.timezone.now", return_value=timezone.now() + timedelta(**delta))
+    """Move the clock forward and hold it there: the worker, claims and back-offs all read it."""
+    return time_machine.travel(timezone.now() + timedelta(**delta), tick=False)
 
 
 class ScriptedBackend(LocmemBackend):

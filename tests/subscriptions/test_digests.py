@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
@@ -115,8 +116,8 @@ def test_a_period_without_articles_gets_no_digest():
     assert not Delivery.objects.exists()
 
 
-def test_send_digests_dry_run_says_what_would_go_and_changes_nothing(capsys, monkeypatch):
-    monkeypatch.setattr("django.utils.timezone.now", lambda: NOW)
+@time_machine.travel(NOW, tick=False)
+def test_send_digests_dry_run_says_what_would_go_and_changes_nothing(capsys):
     published(datetime(2026, 7, 7, 9, tzinfo=LONDON))
     subscriber("daily@example.org", DAILY)
 
@@ -129,8 +130,8 @@ def test_send_digests_dry_run_says_what_would_go_and_changes_nothing(capsys, mon
     assert not Digest.objects.exists()
 
 
-def test_send_digests_queues_the_digest_for_the_workers(capsys, monkeypatch):
-    monkeypatch.setattr("django.utils.timezone.now", lambda: NOW)
+@time_machine.travel(NOW, tick=False)
+def test_send_digests_queues_the_digest_for_the_workers(capsys):
     published(datetime(2026, 7, 7, 9, tzinfo=LONDON))
     subscriber("daily@example.org", DAILY)
 

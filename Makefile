@@ -29,12 +29,12 @@ seed: migrate ## Load the demo content (idempotent)
 
 run: seed ## Serve the demo site at http://127.0.0.1:8000/ with a task worker beside it
 	@echo "Site: http://127.0.0.1:8000/   Admin: http://127.0.0.1:8000/admin/ (login printed above)"
-	@$(DEV_ENV) $(PY) manage.py db_worker --no-reload & worker=$$!; \
+	@$(DEV_ENV) $(PY) manage.py run_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 worker: install ## Run a background task worker
-	$(DEV_ENV) $(PY) manage.py db_worker
+	$(DEV_ENV) $(PY) manage.py run_worker
 
 # Our apps only: COMMENT_MAX_LENGTH changes django-contrib-comments' field without touching its table.
 OWN_APPS := articles comments subscriptions

@@ -60,7 +60,6 @@ INSTALLED_APPS = [
     "articles",
     "comments",
     "subscriptions",
-    # After subscriptions, whose db_worker command (recovery after a killed worker) wraps theirs.
     "django_tasks",
     "django_tasks_db",
     "anymail",

@@ -43,7 +43,7 @@ def run_tasks(transactional_db, django_capture_on_commit_callbacks):
     def run(action):
         with django_capture_on_commit_callbacks(execute=True):
             result = action()
-        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+        call_command("run_worker", "--batch", "--no-startup-delay", verbosity=0)
         return result
 
     return run

@@ -1,6 +1,6 @@
 """A real SMTP server on loopback for tests, and the environment of a worker process mailing to it.
 
-Tests catch mail where it really arrives: Django's SMTP backend, or a `manage.py db_worker`
+Tests catch mail where it really arrives: Django's SMTP backend, or a `manage.py run_worker`
 process, talks to an aiosmtpd server on 127.0.0.1.
 """
 

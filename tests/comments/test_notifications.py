@@ -124,7 +124,7 @@ def test_mail_is_sent_by_the_task_worker_not_inside_the_request(
     assert Comment.objects.filter(user_email="dan@example.org", is_public=True).exists()
     assert mail.outbox == []
 
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    call_command("run_worker", "--batch", "--no-startup-delay", verbosity=0)
     assert recipients() == ["ann@example.org", "bob@example.org"]
 
 

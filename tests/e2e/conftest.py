@@ -63,6 +63,6 @@ def run_task_worker():
     """Run the real task worker until the queue is empty (mail goes out through tasks)."""
 
     def run():
-        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+        call_command("run_worker", "--batch", "--no-startup-delay", verbosity=0)
 
     return run

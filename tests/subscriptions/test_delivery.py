@@ -28,7 +28,7 @@ def subscriber(email, **fields):
 
 
 def run_worker():
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    call_command("run_worker", "--batch", "--no-startup-delay", verbosity=0)
 
 
 def later(**delta):

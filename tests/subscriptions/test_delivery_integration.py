@@ -1,4 +1,4 @@
-"""New-article emails through a real SMTP server and real `manage.py db_worker` processes.
+"""New-article emails through a real SMTP server and real `manage.py run_worker` processes.
 
 The workers are separate processes reading the test database, so this runs on PostgreSQL only
 (SQLite's test database lives in this process's memory). Claims last two seconds here, so a
@@ -63,7 +63,7 @@ def sink():
 
 @pytest.fixture
 def workers(transactional_db, sink):
-    """Start `manage.py db_worker` processes mailing to the sink; all are stopped at the end."""
+    """Start `manage.py run_worker` processes mailing to the sink; all are stopped at the end."""
     started = []
     env = worker_environment(
         smtp_port=sink.port,
@@ -71,7 +71,7 @@ def workers(transactional_db, sink):
         SUBSCRIPTIONS_BATCH_SIZE="25",
         SUBSCRIPTIONS_DIGEST_HOUR="off",
     )
-    command = [sys.executable, "manage.py", "db_worker", "--no-reload", "--interval", "0.1"]
+    command = [sys.executable, "manage.py", "run_worker", "--no-reload", "--interval", "0.1"]
 
     def start() -> subprocess.Popen:
         process = subprocess.Popen(

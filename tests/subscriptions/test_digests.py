@@ -153,6 +153,6 @@ def test_a_starting_worker_finishes_a_digest_run_its_killed_predecessor_left_run
     send_digests.enqueue()
     DBTaskResult.objects.update(status=TaskResultStatus.RUNNING)  # its worker was killed
 
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    call_command("run_worker", "--batch", "--no-startup-delay", verbosity=0)
 
     assert [m.to for m in mail.outbox] == [["daily@example.org"]]

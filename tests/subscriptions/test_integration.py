@@ -22,10 +22,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_worker(inbox: Inbox) -> None:
-    """One `manage.py db_worker` process, run until the queue is empty, mailing to the inbox."""
+    """One `manage.py run_worker` process, run until the queue is empty, mailing to the inbox."""
     env = worker_environment(smtp_port=inbox.port)
     subprocess.run(
-        [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay"],
+        [sys.executable, "manage.py", "run_worker", "--batch", "--no-startup-delay"],
         cwd=ROOT,
         env=env,
         check=True,

@@ -2,7 +2,7 @@
 
 On PostgreSQL only (the database of DATABASE_URL, created if missing): makes N active instant
 subscribers, starts a counting SMTP sink (subscriptions/bench_sink.py, a minimal asyncio one
-standing in for a real MTA) and --workers `manage.py db_worker` processes, publishes one article,
+standing in for a real MTA) and --workers `manage.py run_worker` processes, publishes one article,
 waits until every delivery is sent and prints emails per second, the time to deliver all and
 each worker's memory (peak RSS, VmHWM, sampled as it goes so a growing worker shows). Everything
 it made is removed at the end, also what an interrupted earlier run left.
@@ -38,7 +38,7 @@ ROOT = Path(settings.BASE_DIR)
 
 
 class Command(BaseCommand):
-    help = "Time the delivery of one article to N subscribers through db_worker processes."
+    help = "Time the delivery of one article to N subscribers through run_worker processes."
 
     def add_arguments(self, parser):
         parser.add_argument("--subscribers", type=int, default=100_000)
@@ -77,7 +77,7 @@ class Command(BaseCommand):
             "SUBSCRIPTIONS_DIGEST_HOUR": "off",
             "DEBUG": "0",  # DEBUG would keep every query in memory
         }
-        worker_command = [sys.executable, "manage.py", "db_worker", "--no-reload"]
+        worker_command = [sys.executable, "manage.py", "run_worker", "--no-reload"]
         pool = [_start([*worker_command, "--interval", "0.2"], env) for _ in range(workers)]
         processes[:0] = pool
         time.sleep(3)  # let the workers import Django and reach their queue

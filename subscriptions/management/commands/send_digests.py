@@ -2,7 +2,7 @@
 
 For cron, if workers don't send them at SUBSCRIPTIONS_DIGEST_HOUR themselves, e.g. every
 morning: `15 7 * * * manage.py send_digests`. Idempotent per period: running it again, or
-after the workers' own run, sends nothing new. A running `db_worker` sends the emails.
+after the workers' own run, sends nothing new. A running `run_worker` sends the emails.
 """
 
 from django.core.management.base import BaseCommand

@@ -1,5 +1,5 @@
-"""`manage.py db_worker`: django-tasks-db's worker, which first takes up subscriber mail that a
-killed worker left half done.
+"""`manage.py run_worker`: django-tasks-db's `db_worker`, which first takes up subscriber mail that
+a killed worker left half done. Run this one, not `db_worker`.
 
 django-tasks-db never retries a task whose worker died (kill -9, out of memory, a lost machine):
 the task stays RUNNING for ever. So before it starts, every worker
@@ -11,12 +11,12 @@ the task stays RUNNING for ever. So before it starts, every worker
   SUBSCRIPTIONS_CLAIM_SECONDS, and the sender waits for that;
 - unless run with --batch, makes sure the daily digest run is scheduled.
 
-Kill -9 the worker at any moment, start `manage.py db_worker` again, and every remaining email
+Kill -9 the worker at any moment, start `manage.py run_worker` again, and every remaining email
 goes out, and none that the mail server had accepted goes again. (The exception: a message the
 server accepted in the instant before the kill, before its row was marked sent, goes twice.)
 
-This command replaces django_tasks_db's of the same name because `subscriptions` comes before
-`django_tasks_db` in INSTALLED_APPS; it takes the same options.
+It takes the same options as django-tasks-db's `db_worker`, which it extends under a name of its
+own (rather than shadowing it through the order of INSTALLED_APPS).
 """
 
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand

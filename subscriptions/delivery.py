@@ -49,7 +49,9 @@ def deliveries_create(*, article_id: int) -> int:
     if article is None:
         # Back to draft since it was announced: nobody gets it.
         return 0
-    subscribers = Subscriber.objects.wanting(article, frequency=Subscriber.Frequency.INSTANT)
+    subscribers = Subscriber.objects.wanting(
+        Article.objects.filter(pk=article.pk), frequency=Subscriber.Frequency.INSTANT
+    )
     return deliveries_insert(subscribers=subscribers, article=article)
 
 
@@ -368,6 +370,10 @@ class _BatchMails:
         self._articles = _articles_by_pk(article_ids)
         self._choices = _subscriber_choices([d.subscriber for d in deliveries])
 
+    def _wants(self, subscriber: Subscriber, article: Article) -> bool:
+        sections, authors = self._choices.get(subscriber.pk, (set(), set()))
+        return subscriber.wants(article, sections=sections, authors=authors)
+
     def mail_for(self, delivery: Delivery) -> BulkMessage | None:
         """The delivery's email, or None if the subscriber no longer wants it (choices, digest
         instead) or its article is no longer public (back to draft since the fan-out)."""
@@ -376,7 +382,7 @@ class _BatchMails:
             subscriber = delivery.subscriber
             if article is None or subscriber.frequency != Subscriber.Frequency.INSTANT:
                 return None
-            if not _wants(subscriber, article, self._choices):
+            if not self._wants(subscriber, article):
                 return None
             key = ("article", delivery.article_id)
             if key not in self._mails:
@@ -386,8 +392,7 @@ class _BatchMails:
                 self._articles[pk]
                 for pk in self._digest_article_ids[delivery.digest_id]
                 # (An article unpublished between the two reads is left out.)
-                if pk in self._articles
-                and _wants(delivery.subscriber, self._articles[pk], self._choices)
+                if pk in self._articles and self._wants(delivery.subscriber, self._articles[pk])
             ]
             if not articles:
                 return None
@@ -416,13 +421,6 @@ def _subscriber_choices(subscribers: list[Subscriber]) -> dict[int, tuple[set, s
     ).values_list("subscriber_id", "author_id"):
         choices[subscriber_id][1].add(author_id)
     return choices
-
-
-def _wants(subscriber: Subscriber, article: Article, choices) -> bool:
-    if subscriber.all_articles:
-        return True
-    sections, authors = choices[subscriber.pk]
-    return article.section_id in sections or any(a.pk in authors for a in article.authors.all())
 
 
 def _article_context(article: Article) -> dict:

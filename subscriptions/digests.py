@@ -69,21 +69,6 @@ def digests_send(*, now: datetime | None = None, dry_run: bool = False) -> list[
 
 def digest_subscribers(*, frequency: str, articles: QuerySet, made_at: datetime) -> QuerySet:
     """Active subscribers of `frequency`, confirmed by `made_at`, who want one of the articles."""
-    by_section = Subscriber.sections.through.objects.filter(
-        section_id__in=articles.values("section_id")
-    )
-    by_author = Subscriber.authors.through.objects.filter(
-        author_id__in=Article.authors.through.objects.filter(
-            article_id__in=articles.values("pk")
-        ).values("author_id")
-    )
-    return (
-        Subscriber.objects.active()
-        .filter(frequency=frequency)
-        .filter(Q(confirmed_at__isnull=True) | Q(confirmed_at__lte=made_at))
-        .filter(
-            Q(all_articles=True)
-            | Q(pk__in=by_section.values("subscriber_id"))
-            | Q(pk__in=by_author.values("subscriber_id"))
-        )
+    return Subscriber.objects.wanting(articles, frequency=frequency).filter(
+        Q(confirmed_at__isnull=True) | Q(confirmed_at__lte=made_at)
     )

@@ -19,11 +19,18 @@ class SubscriberQuerySet(models.QuerySet):
     def with_email(self, email: str):
         return self.filter(email__iexact=email.strip())
 
-    def wanting(self, article: Article, *, frequency: str):
-        """Active subscribers of `frequency` whose preferences match the article, each once."""
-        by_section = Subscriber.sections.through.objects.filter(section_id=article.section_id)
+    def wanting(self, articles: models.QuerySet, *, frequency: str):
+        """Active subscribers of `frequency` whom one of `articles` interests, each once.
+
+        The database twin of `Subscriber.wants`, for instant emails and digests alike.
+        """
+        by_section = Subscriber.sections.through.objects.filter(
+            section_id__in=articles.values("section_id")
+        )
         by_author = Subscriber.authors.through.objects.filter(
-            author_id__in=article.authors.values("pk")
+            author_id__in=Article.authors.through.objects.filter(
+                article_id__in=articles.values("pk")
+            ).values("author_id")
         )
         return (
             self.active()
@@ -85,6 +92,13 @@ class Subscriber(models.Model):
 
     def is_active(self) -> bool:
         return self.state == self.State.ACTIVE
+
+    def wants(self, article: Article, *, sections: set[int], authors: set[int]) -> bool:
+        """Whether `article` interests the subscriber, given the ids of the sections and authors
+        they chose: the in-memory twin of `SubscriberQuerySet.wanting`, for a batch in hand."""
+        if self.all_articles:
+            return True
+        return article.section_id in sections or any(a.pk in authors for a in article.authors.all())
 
 
 class Digest(models.Model):

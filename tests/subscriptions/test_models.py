@@ -1,6 +1,7 @@
 import pytest
 from django.db import IntegrityError
 
+from articles.models import Article
 from subscriptions.models import Subscriber
 from subscriptions.tokens import (
     CONFIRM,
@@ -39,7 +40,9 @@ def test_wanting_matches_all_articles_chosen_sections_and_chosen_authors_once_ea
     Subscriber.objects.create(email="pending@example.org")
     Subscriber.objects.create(email="daily@example.org", state=ACTIVE, frequency="daily")
 
-    wanting = Subscriber.objects.wanting(article, frequency=Subscriber.Frequency.INSTANT)
+    wanting = Subscriber.objects.wanting(
+        Article.objects.filter(pk=article.pk), frequency=Subscriber.Frequency.INSTANT
+    )
 
     assert sorted(s.email for s in wanting) == sorted(
         [everything.email, by_section.email, both.email]

@@ -7,12 +7,12 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from articles.models import Article
+from core.mail import email_message, email_render
 from core.ratelimit import client_ip, hit
 from subscriptions.services import TooManySignups, subscriber_signup
 
@@ -311,11 +311,7 @@ def comment_report(*, comment: Comment, reporter: str, reason: str, user=None) -
 
 
 def _message(template: str, context: dict, *, to: str) -> EmailMultiAlternatives:
-    context = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context}
-    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-    message = EmailMultiAlternatives(subject, render_to_string(f"{template}.txt", context), to=[to])
-    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
-    return message
+    return email_message(email_render(template, context), to=to)
 
 
 def _send(template: str, context: dict, *, to: str) -> None:

@@ -7,9 +7,10 @@ from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.core.mail.message import sanitize_address
 from django.core.mail.utils import DNS_NAME
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape
+
+from core.mail import RenderedEmail, email_message, email_render
 
 from .models import Subscriber
 from .tokens import MANAGE, UNSUBSCRIBE, subscriber_token
@@ -36,23 +37,10 @@ def subscriber_message(
     one-click unsubscribe that POSTs to our URL.
     """
     links = subscriber_links(subscriber)
-    context = {
-        "site_name": settings.SITE_NAME,
-        "site_url": settings.SITE_URL,
-        "subscriber": subscriber,
-        **links,
-        **context,
-    }
-    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-    message = EmailMultiAlternatives(
-        subject,
-        render_to_string(f"{template}.txt", context),
-        to=[subscriber.email],
-        connection=connection,
-        headers=_list_headers(links),
+    email = email_render(template, {"subscriber": subscriber, **links, **context})
+    return email_message(
+        email, to=subscriber.email, connection=connection, headers=_list_headers(links)
     )
-    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
-    return message
 
 
 def _list_headers(links: dict[str, str]) -> dict[str, str]:
@@ -81,15 +69,8 @@ class BulkMessage:
     """
 
     def __init__(self, *, template: str, context: dict):
-        context = {
-            "site_name": settings.SITE_NAME,
-            "site_url": settings.SITE_URL,
-            **_PLACEHOLDERS,
-            **context,
-        }
-        self.subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        self.text = render_to_string(f"{template}.txt", context)
-        self.html = render_to_string(f"{template}.html", context)
+        email = email_render(template, {**_PLACEHOLDERS, **context})
+        self.subject, self.text, self.html = email.subject, email.text, email.html
         self._wire: _WireMessage | None | bool = None
         # The links' URLs reversed once, with a slot for each subscriber's token.
         self._link_patterns = {
@@ -131,11 +112,12 @@ class BulkMessage:
         for name, placeholder in _PLACEHOLDERS.items():
             text = text.replace(placeholder, links[name])
             html = html.replace(placeholder, escape(links[name]))
-        message = EmailMultiAlternatives(
-            self.subject, text, to=[email], connection=connection, headers=_list_headers(links)
+        return email_message(
+            RenderedEmail(self.subject, text, html),
+            to=email,
+            connection=connection,
+            headers=_list_headers(links),
         )
-        message.attach_alternative(html, "text/html")
-        return message
 
     def _wire_message(self) -> "_WireMessage | None":
         if self._wire is None:

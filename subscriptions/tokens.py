@@ -7,7 +7,8 @@ Erasing a subscriber voids them all, since the row is gone.
 """
 
 from django.conf import settings
-from django.core import signing
+
+from core.tokens import TokenExpired, TokenInvalid, token_make, token_read
 
 from .models import Subscriber
 
@@ -16,12 +17,10 @@ MANAGE = "ewview.subscriptions.manage"
 UNSUBSCRIBE = "ewview.subscriptions.unsubscribe"
 
 
-class TokenExpired(Exception):
-    pass
-
-
-class TokenInvalid(Exception):
-    pass
+__all__ = [
+    "CONFIRM", "MANAGE", "UNSUBSCRIBE", "TokenExpired", "TokenInvalid",
+    "subscriber_from_token", "subscriber_token",
+]  # fmt: skip
 
 
 def _max_age(purpose: str) -> int | None:
@@ -34,17 +33,12 @@ def _signed_value(subscriber: Subscriber, purpose: str) -> list:
 
 
 def subscriber_token(subscriber: Subscriber, *, purpose: str) -> str:
-    return signing.dumps(_signed_value(subscriber, purpose), salt=purpose)
+    return token_make(_signed_value(subscriber, purpose), salt=purpose)
 
 
 def subscriber_from_token(token: str, *, purpose: str) -> Subscriber:
     """The subscriber a link was made for; TokenExpired or TokenInvalid otherwise."""
-    try:
-        value = signing.loads(token, salt=purpose, max_age=_max_age(purpose))
-    except signing.SignatureExpired as error:
-        raise TokenExpired from error
-    except (signing.BadSignature, TypeError, ValueError) as error:
-        raise TokenInvalid from error
+    value = token_read(token, salt=purpose, max_age=_max_age(purpose))
     subscriber = Subscriber.objects.filter(pk=value[0] if value else None).first()
     if subscriber is None or value != _signed_value(subscriber, purpose):
         raise TokenInvalid

@@ -73,4 +73,4 @@ bench: install ## Pages/s against a bare gunicorn (ARTICLES=1000 COMMENTS=200 DU
 
 bench-subscriptions: install ## Email N subscribers (N=100000) through two workers into an SMTP sink
 	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench-only-not-a-secret \
-		$(PY) manage.py bench_subscriptions --subscribers $(N)
+		$(PY) -m bench.subscriptions --subscribers $(N)

@@ -281,27 +281,16 @@ def django_prepare(env: dict[str, str]) -> None:
 
 
 def _database_ensure() -> None:
-    """Create the configured database if it does not exist yet."""
-    import psycopg
-    from django.conf import settings
-    from django.db import OperationalError, connection
+    from bench.database import database_ensure
 
-    try:
-        connection.ensure_connection()
-        return
-    except OperationalError:
-        pass
-    db = settings.DATABASES["default"]
-    with psycopg.connect(
-        host=db["HOST"],
-        port=db["PORT"] or 5432,
-        user=db["USER"],
-        password=db["PASSWORD"] or None,
-        dbname="postgres",
-        autocommit=True,
-    ) as server:
-        server.execute(f'CREATE DATABASE "{db["NAME"]}"')
-    _say(f"Created database {db['NAME']}.")
+    if database_ensure():
+        _say(f"Created database {connection_name()}.")
+
+
+def connection_name() -> str:
+    from django.conf import settings
+
+    return settings.DATABASES["default"]["NAME"]
 
 
 def _redis_flush(url: str) -> None:

@@ -1,6 +1,6 @@
-"""A counting SMTP sink for `manage.py bench_subscriptions`, run as its own process.
+"""A counting SMTP sink for `python -m bench.subscriptions`, run as its own process.
 
-`python -m subscriptions.bench_sink PORT` accepts every message on 127.0.0.1:PORT, prints
+`python -m bench.smtp_sink PORT` accepts every message on 127.0.0.1:PORT, prints
 "ready", and on SIGTERM prints a JSON line: messages accepted, distinct recipients, doubles.
 
 It stands in for a real MTA (Postfix takes thousands of messages a second), so the benchmark

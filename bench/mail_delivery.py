@@ -1,12 +1,14 @@
-"""`manage.py bench_subscriptions`: how fast a new article's emails reach a local SMTP server.
+"""The subscriptions benchmark behind `python -m bench.subscriptions`: how fast a new article's
+emails reach a local SMTP server.
 
 On PostgreSQL only (the database of DATABASE_URL, created if missing): makes N active instant
-subscribers, starts a counting SMTP sink (subscriptions/bench_sink.py, a minimal asyncio one
+subscribers, starts a counting SMTP sink (bench/smtp_sink.py, a minimal asyncio one
 standing in for a real MTA) and --workers `manage.py run_worker` processes, publishes one article,
 waits until every delivery is sent and prints emails per second, the time to deliver all and
 each worker's memory (peak RSS, VmHWM, sampled as it goes so a growing worker shows). Everything
 it made is removed at the end, also what an interrupted earlier run left.
-`make bench-subscriptions N=20000` runs it on a database of its own.
+`make bench-subscriptions N=20000` runs it on a database of its own. A management command
+class, run by bench/subscriptions.py once Django is set up.
 """
 
 import json
@@ -16,11 +18,10 @@ import sys
 import time
 from pathlib import Path
 
-import psycopg
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import OperationalError, connection
+from django.db import connection
 from django.db.models import Max, Min
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -28,7 +29,8 @@ from django_tasks_db.models import DBTaskResult
 from articles.models import Article, Author, Section
 from articles.publication import publication_schedule
 from articles.tasks import announce_article
-from subscriptions import bench_sink
+from bench import smtp_sink
+from bench.database import database_ensure
 from subscriptions.models import Delivery, Subscriber
 from subscriptions.tasks import fan_out_article, send_deliveries
 
@@ -49,7 +51,7 @@ class Command(BaseCommand):
     def handle(self, *, subscribers, workers, port, timeout, **options):
         if connection.vendor != "postgresql":
             raise CommandError("The benchmark needs PostgreSQL: set DATABASE_URL.")
-        _database_ensure()
+        database_ensure()
         call_command("migrate", verbosity=0, interactive=False)
         _clean_up()
         started = timezone.now()
@@ -66,7 +68,7 @@ class Command(BaseCommand):
         _subscribers_create(count)
         self.stdout.write(f"{count} subscribers made in {time.monotonic() - created:.1f} s.")
 
-        sink = _start([sys.executable, "-m", "subscriptions.bench_sink", str(port)], {}, pipe=True)
+        sink = _start([sys.executable, "-m", "bench.smtp_sink", str(port)], {}, pipe=True)
         processes.append(sink)
         if sink.stdout.readline().strip() != "ready":
             raise CommandError("The SMTP sink did not start.")
@@ -132,7 +134,7 @@ class Command(BaseCommand):
             f"at {count / sending:.0f} emails/s."
         )
         write(
-            f"  SMTP sink ({bench_sink.NAME}): {sink.get('messages')} messages, "
+            f"  SMTP sink ({smtp_sink.NAME}): {sink.get('messages')} messages, "
             f"{sink.get('recipients')} recipients, {sink.get('doubles')} doubles."
         )
         for number, peak in enumerate(peaks, 1):
@@ -144,25 +146,6 @@ class Command(BaseCommand):
             write(
                 f"  worker {number}: peak RSS {peak:.0f} MB (VmHWM); RSS along the way: {trail} MB"
             )
-
-
-def _database_ensure() -> None:
-    """Create the configured database if it does not exist yet."""
-    try:
-        connection.ensure_connection()
-        return
-    except OperationalError:
-        pass
-    db = settings.DATABASES["default"]
-    with psycopg.connect(
-        host=db["HOST"],
-        port=db["PORT"] or 5432,
-        user=db["USER"],
-        password=db["PASSWORD"] or None,
-        dbname="postgres",
-        autocommit=True,
-    ) as server:
-        server.execute(f'CREATE DATABASE "{db["NAME"]}"')
 
 
 def _subscribers_create(count: int) -> None:

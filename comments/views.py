@@ -87,21 +87,23 @@ def confirm(request, token):
     try:
         pending_id = read_token(token, salt=CONFIRM_SALT)
     except TokenExpired:
-        return render(request, "comments/link_expired.html", status=410)
+        return render(request, "discussion/link_expired.html", status=410)
     except TokenInvalid:
-        return render(request, "comments/link_invalid.html", status=400)
+        return render(request, "discussion/link_invalid.html", status=400)
     pending = get_object_or_404(PendingComment, pk=pending_id)
     article = Article.objects.filter(pk=pending.data["object_pk"]).first()
     if request.method == "GET":
         if pending.comment_id:
-            return render(request, "comments/already_confirmed.html", {"comment": pending.comment})
-        return render(request, "comments/confirm.html", {"article": article})
+            return render(
+                request, "discussion/already_confirmed.html", {"comment": pending.comment}
+            )
+        return render(request, "discussion/confirm.html", {"article": article})
     try:
         comment, created = comment_confirm(pending_id=pending.pk)
     except CommentsClosed:
-        return render(request, "comments/closed.html", {"article": article}, status=410)
+        return render(request, "discussion/closed.html", {"article": article}, status=410)
     if not created:
-        return render(request, "comments/already_confirmed.html", {"comment": comment})
+        return render(request, "discussion/already_confirmed.html", {"comment": comment})
     if not comment.is_public:
         return render(request, "django_comments_xtd/moderated.html", {"comment": comment})
     return redirect(comment.get_absolute_url())
@@ -112,14 +114,14 @@ def mute(request, token):
     try:
         value = read_token(token, salt=MUTE_SALT)
     except TokenExpired:
-        return render(request, "comments/link_expired.html", status=410)
+        return render(request, "discussion/link_expired.html", status=410)
     except TokenInvalid:
-        return render(request, "comments/link_invalid.html", status=400)
+        return render(request, "discussion/link_invalid.html", status=400)
     article = get_object_or_404(Article, pk=value["article"])
     if request.method == "GET":
-        return render(request, "comments/mute.html", {"article": article})
+        return render(request, "discussion/mute.html", {"article": article})
     thread_mute(email=value["email"], article_id=article.pk)
-    return render(request, "comments/muted.html", {"article": article})
+    return render(request, "discussion/muted.html", {"article": article})
 
 
 def sent(request):
@@ -152,7 +154,7 @@ def report(request, comment_id):
         content_type=ContentType.objects.get_for_model(Article),
     )
     if request.method == "GET":
-        return render(request, "comments/report.html", {"comment": comment})
+        return render(request, "discussion/report.html", {"comment": comment})
     limit, window = settings.COMMENTS_REPORTS_PER_IP
     ip = client_ip(request)
     if hit("comment-report-ip", ip, limit=limit, window=window):
@@ -163,4 +165,4 @@ def report(request, comment_id):
             reason=request.POST.get("reason", ""),
             user=request.user,
         )
-    return render(request, "comments/reported.html", {"comment": comment})
+    return render(request, "discussion/reported.html", {"comment": comment})

@@ -15,7 +15,7 @@ from core.csrf import has_session
 register = template.Library()
 
 
-@register.inclusion_tag("comments/includes/_section.html", takes_context=True)
+@register.inclusion_tag("discussion/includes/_section.html", takes_context=True)
 def article_comments(context, article):
     """The responses under an article: pingbacks, the numbered thread and the comment form."""
     request = context["request"]

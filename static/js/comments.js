@@ -1,6 +1,6 @@
 // Comments on an article page, enhanced in place:
 // - "Reply to this comment" moves the comment form under that comment;
-// - "Older comments" appends the next page of threads to the list.
+// - "Newer comments" appends the next page of threads (threads run oldest first) to the list.
 // Without JavaScript both links lead to pages that do the same, and the server renders every
 // comment (threading and numbering included), so this script only moves and copies its markup.
 (function () {
@@ -83,7 +83,7 @@
     }
   }
 
-  async function loadOlder(link) {
+  async function loadNewer(link) {
     const response = await fetch(link.href, { credentials: "same-origin" });
     if (!response.ok) { throw new Error("HTTP " + response.status); }
     const page = new DOMParser().parseFromString(await response.text(), "text/html");
@@ -93,7 +93,7 @@
     const added = Array.from(newList.children);
     prepareReplyLinks(newList);
     list.append(...added);
-    const next = page.querySelector("[data-older-comments]");
+    const next = page.querySelector("[data-newer-comments]");
     const pager = link.closest(".comment-pages") || link;
     if (next) {
       link.setAttribute("href", next.getAttribute("href"));
@@ -108,11 +108,11 @@
     }
   }
 
-  function onOlderClick(event, link) {
+  function onNewerClick(event, link) {
     event.preventDefault();
     if (link.getAttribute("aria-busy") === "true") { return; }
     link.setAttribute("aria-busy", "true");
-    loadOlder(link).catch(function () {
+    loadNewer(link).catch(function () {
       // Whatever went wrong, the plain link still shows the next page.
       window.location.assign(link.href);
     });
@@ -125,8 +125,8 @@
     }
     const reply = event.target.closest("[data-reply-to]");
     if (reply) { onReplyClick(event, reply); return; }
-    const older = event.target.closest("[data-older-comments]");
-    if (older) { onOlderClick(event, older); }
+    const newer = event.target.closest("[data-newer-comments]");
+    if (newer) { onNewerClick(event, newer); }
   });
 
   document.addEventListener("keydown", function (event) {

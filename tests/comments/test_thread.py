@@ -3,12 +3,15 @@
 import hashlib
 import re
 from datetime import UTC, datetime
+from html.parser import HTMLParser
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from comments.display import AVATAR_CLASSES
 from comments.models import Comment
 from tests.comments.thread_html import rendered_comments
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
@@ -155,8 +158,44 @@ def test_avatar_is_initials_by_default_and_the_page_asks_nothing_of_gravatar(cli
 
     html = page(client, article)
 
-    assert re.search(r'<span class="avatar"[^>]*>RH</span>', html)
+    assert re.search(r'<span class="avatar avatar-[0-6]" aria-hidden="true">RH</span>', html)
     assert "gravatar.com" not in html
+
+
+def test_avatar_colour_is_a_class_not_an_inline_style(client, article):
+    """A strict Content-Security-Policy refuses style attributes."""
+    for n in range(20):
+        CommentFactory(content_object=article, user_email=f"reader{n}@example.org")
+
+    html = page(client, article)
+
+    avatars = re.findall(r'<span class="avatar( avatar-\d)?"[^>]*>', html)
+    assert len(avatars) == 20 and all(avatars)
+    assert len(set(avatars)) > 1  # the colour follows the address
+    thread = html[html.index('<section id="comments"') :]
+    assert "style=" not in thread
+
+
+def contrast_with_white(hex_colour: str) -> float:
+    """WCAG 2 contrast ratio of white text on `hex_colour`."""
+
+    def linear(channel: int) -> float:
+        c = channel / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    luminance = 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
+    return 1.05 / (luminance + 0.05)
+
+
+def test_every_avatar_colour_keeps_white_initials_readable():
+    css = (settings.BASE_DIR / "static" / "css" / "site.css").read_text()
+    colours = dict(re.findall(r"\.(avatar-\d+) \{ background: (#[0-9a-fA-F]{6}); \}", css))
+
+    for class_name in AVATAR_CLASSES:
+        assert class_name.split()[0] == "avatar"
+        colour = colours[class_name.split()[1]]
+        assert contrast_with_white(colour) >= 4.5, (class_name, colour)
 
 
 def test_avatar_comes_from_gravatar_when_the_site_chooses_it(client, article, settings):
@@ -258,14 +297,34 @@ def seven_threads(article, settings):
     return [CommentFactory(content_object=article) for _ in range(7)]
 
 
-def test_first_page_shows_the_first_threads_and_a_link_to_older_comments(
+def test_first_page_shows_the_first_threads_and_a_link_to_newer_comments(
     client, article, seven_threads
 ):
     html = page(client, article)
 
     comments = rendered_comments(html)
     assert list(comments) == [c.pk for c in seven_threads[:3]]
-    assert re.search(r'<a href="\?cpage=2#comments"[^>]*>Older comments</a>', html)
+    # Threads run oldest first: the next page holds newer ones, and the link says so.
+    assert re.search(
+        r'<a href="\?cpage=2#comments" rel="next" data-newer-comments>Newer comments</a>', html
+    )
+    assert "Older comments" not in html
+
+
+def test_a_middle_page_links_to_older_comments_above_and_newer_comments_below(
+    client, article, seven_threads
+):
+    html = page(client, article, cpage=2)
+
+    older = re.search(r'<a href="\?cpage=1#comments">Older comments</a>', html)
+    newer = re.search(r'<a href="\?cpage=3#comments"[^>]*>Newer comments</a>', html)
+    first_comment = html.index(f'id="c{seven_threads[3].pk}"')
+    last_comment = html.index(f'id="c{seven_threads[5].pk}"')
+    assert older and newer
+    assert older.start() < first_comment < last_comment < newer.start()
+    # Their threads are indeed older and newer than this page's.
+    assert seven_threads[2].submit_date < seven_threads[3].submit_date
+    assert seven_threads[5].submit_date < seven_threads[6].submit_date
 
 
 def test_second_page_continues_the_numbering(client, article, seven_threads):
@@ -281,7 +340,9 @@ def test_last_page_has_no_link_to_more(client, article, seven_threads):
     comments = rendered_comments(html)
     assert list(comments) == [seven_threads[6].pk]
     assert comments[seven_threads[6].pk].number == "7."
-    assert "Older comments" not in html
+    assert "Newer comments" not in html
+    assert "data-newer-comments" not in html
+    assert re.search(r'<a href="\?cpage=2#comments">Older comments</a>', html)
 
 
 def test_heading_counts_every_public_comment_not_just_this_page(client, article, seven_threads):
@@ -393,3 +454,57 @@ def test_the_form_asks_for_name_email_website_and_comment(client):
 
     for label in ("Name", "Email", "Website", "Comment"):
         assert f'>{label} <span class="required"' in page or f">{label}</label>" in page
+
+
+class _FormFields(HTMLParser):
+    """Each element's id and aria-describedby inside the page's comment form."""
+
+    def __init__(self):
+        super().__init__()
+        self.in_form = False
+        self.ids: dict[str, str] = {}  # id -> tag
+        self.described: dict[str, list[str]] = {}  # field name -> ids describing it
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and "comment-form" in (attrs.get("class") or ""):
+            self.in_form = True
+        if not self.in_form:
+            return
+        if attrs.get("id"):
+            self.ids[attrs["id"]] = tag
+        if attrs.get("aria-describedby"):
+            self.described[attrs["name"]] = attrs["aria-describedby"].split()
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.in_form = False
+
+
+def form_fields(html: str) -> _FormFields:
+    parser = _FormFields()
+    parser.feed(html)
+    return parser
+
+
+def test_each_fields_help_text_is_the_element_its_aria_describedby_names(client, article):
+    form = form_fields(page(client, article))
+
+    assert form.described == {
+        "email": ["id_email_helptext"],
+        "url": ["id_url_helptext"],
+        "comment": ["id_comment_helptext"],
+    }
+    for ids in form.described.values():
+        assert all(form.ids.get(i) == "small" for i in ids)
+
+
+def test_a_fields_errors_are_the_element_its_aria_describedby_names(client, article, post_data):
+    data = post_data(article, email="not-an-address")
+
+    response = client.post("/comments/post/", data)
+
+    form = form_fields(response.content.decode())
+    assert form.described["email"] == ["id_email_helptext", "id_email_error"]
+    for ids in form.described.values():
+        assert all(i in form.ids for i in ids)

@@ -259,7 +259,7 @@ def test_changing_the_thread_depth_or_paging_shows_at_once(
 
     settings.COMMENTS_THREADS_PER_PAGE = 1
 
-    assert "Older comments" in page(client, url)
+    assert "Newer comments" in page(client, url)
 
     settings.COMMENTS_XTD_MAX_THREAD_LEVEL = 0
 

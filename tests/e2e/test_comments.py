@@ -1,4 +1,4 @@
-"""Readers comment in a real browser: the emailed confirmation, replies and older comments in place,
+"""Readers comment in a real browser: the emailed confirmation, replies and newer comments in place,
 and a moderator letting a held comment through."""
 
 import re
@@ -151,41 +151,41 @@ def long_thread(article, settings):
     return threads
 
 
-def test_older_comments_load_in_place_with_numbering_and_threading(
+def test_newer_comments_load_in_place_with_numbering_and_threading(
     article, long_thread, page, live_site
 ):
     url = live_site.url + article.get_absolute_url()
     page.goto(url)
     expect(top_level_numbers(page)).to_have_text(["1.", "2.", "3."])
 
-    page.get_by_role("link", name="Older comments").click()
+    page.get_by_role("link", name="Newer comments").click()
 
     expect(top_level_numbers(page)).to_have_text(["1.", "2.", "3.", "4.", "5."])
     fourth = page.locator(f"li#c{long_thread[3].pk}")
     expect(fourth.locator(".comment-children")).to_contain_text("A reply on the second page.")
     expect(fourth).to_be_focused()
-    expect(page.get_by_role("link", name="Older comments")).to_have_count(0)
+    expect(page.get_by_role("link", name="Newer comments")).to_have_count(0)
     assert page.url == url
     # Replies work on the comments that came in later too.
     fourth.get_by_role("link", name="Reply to this comment").first.click()
     expect(page.locator(f"li#c{long_thread[3].pk} > #respond")).to_be_visible()
 
 
-def test_older_comments_link_opens_the_next_page_without_javascript(
+def test_newer_comments_link_opens_the_next_page_without_javascript(
     article, long_thread, browser, live_site
 ):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(live_site.url + article.get_absolute_url())
 
-    page.get_by_role("link", name="Older comments").click()
+    page.get_by_role("link", name="Newer comments").click()
 
     expect(page).to_have_url(re.compile(r"\?cpage=2#comments$"))
     expect(top_level_numbers(page)).to_have_text(["4.", "5."])
     context.close()
 
 
-def test_older_comments_follow_the_link_when_loading_in_place_fails(
+def test_newer_comments_follow_the_link_when_loading_in_place_fails(
     article, long_thread, page, live_site
 ):
     failed = []
@@ -200,7 +200,7 @@ def test_older_comments_follow_the_link_when_loading_in_place_fails(
     page.route("**/*cpage=2*", fail_fetches)
     page.goto(live_site.url + article.get_absolute_url())
 
-    page.get_by_role("link", name="Older comments").click()
+    page.get_by_role("link", name="Newer comments").click()
 
     expect(page).to_have_url(re.compile(r"\?cpage=2#comments$"))
     expect(top_level_numbers(page)).to_have_text(["4.", "5."])

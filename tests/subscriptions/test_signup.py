@@ -123,6 +123,17 @@ def test_an_invalid_address_gets_a_clear_error_and_keeps_what_was_typed(client):
     assert not Subscriber.objects.exists()
 
 
+def test_the_signup_forms_error_is_the_element_its_field_is_described_by(client):
+    """The form draws its field with the comment form's partial (includes/_field.html)."""
+    page = signup(client, "reader.example.org").content.decode()
+
+    field = re.search(r'<input type="email" name="email"[^>]*>', page).group(0)
+    assert 'aria-describedby="id_email_error"' in field
+    assert 'aria-invalid="true"' in field
+    assert re.search(r'<span class="errors" id="id_email_error">\s*<strong class="error"', page)
+    assert '<label for="id_email">Email address <span class="required"' in page
+
+
 def test_the_confirmation_link_opens_a_page_and_only_its_button_confirms(
     client, run_tasks, link_in
 ):

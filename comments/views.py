@@ -1,6 +1,8 @@
 """Comment flows. Links from emails open a page with one button; only the POST acts, because
 mail scanners follow every link in a message."""
 
+from functools import partial
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
@@ -12,11 +14,12 @@ from django_comments_xtd import views as xtd_views
 from articles.models import Article
 from core.csrf import guest_csrf_protect
 from core.ratelimit import client_ip, hit
+from core.tokens import signed_link
 
 from .forms import CommentForm
 from .models import Comment, PendingComment
 from .services import CommentsClosed, comment_confirm, comment_report, thread_mute
-from .tokens import CONFIRM_SALT, MUTE_SALT, TokenExpired, TokenInvalid, read_token
+from .tokens import CONFIRM_SALT, MUTE_SALT, read_token
 
 
 # The form is on pages shared by every guest, which carry no CSRF token (see core.csrf).
@@ -82,14 +85,22 @@ def _form_again(request, message: str, *, status: int):
     )
 
 
+def _link_expired(request):
+    return render(request, "discussion/link_expired.html", status=410)
+
+
+def _link_invalid(request):
+    return render(request, "discussion/link_invalid.html", status=400)
+
+
+def _comment_link(salt: str):
+    """The value a comment email's signed link carries, or the page saying what is wrong."""
+    return signed_link(partial(read_token, salt=salt), expired=_link_expired, invalid=_link_invalid)
+
+
 @require_http_methods(["GET", "POST"])
-def confirm(request, token):
-    try:
-        pending_id = read_token(token, salt=CONFIRM_SALT)
-    except TokenExpired:
-        return render(request, "discussion/link_expired.html", status=410)
-    except TokenInvalid:
-        return render(request, "discussion/link_invalid.html", status=400)
+@_comment_link(CONFIRM_SALT)
+def confirm(request, pending_id):
     pending = get_object_or_404(PendingComment, pk=pending_id)
     article = Article.objects.filter(pk=pending.data["object_pk"]).first()
     if request.method == "GET":
@@ -110,13 +121,8 @@ def confirm(request, token):
 
 
 @require_http_methods(["GET", "POST"])
-def mute(request, token):
-    try:
-        value = read_token(token, salt=MUTE_SALT)
-    except TokenExpired:
-        return render(request, "discussion/link_expired.html", status=410)
-    except TokenInvalid:
-        return render(request, "discussion/link_invalid.html", status=400)
+@_comment_link(MUTE_SALT)
+def mute(request, value):
     article = get_object_or_404(Article, pk=value["article"])
     if request.method == "GET":
         return render(request, "discussion/mute.html", {"article": article})

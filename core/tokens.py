@@ -1,6 +1,8 @@
 """Signed tokens for the links we email: a value signed for one purpose (its salt), and the two
 ways reading one can fail."""
 
+from functools import wraps
+
 from django.core import signing
 
 
@@ -24,3 +26,23 @@ def token_read(token: str, *, salt: str, max_age: int | None):
         raise TokenExpired from error
     except (signing.BadSignature, TypeError, ValueError) as error:
         raise TokenInvalid from error
+
+
+def signed_link(read, *, expired, invalid):
+    """For a view taking a link's token: give it what `read(token)` finds in the token instead,
+    or answer with `expired(request)` (a page saying so, 410) or `invalid(request)` (400)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, token):
+            try:
+                value = read(token)
+            except TokenExpired:
+                return expired(request)
+            except TokenInvalid:
+                return invalid(request)
+            return view(request, value)
+
+        return wrapper
+
+    return decorator

@@ -1,7 +1,7 @@
 """Subscriber flows. Links from emails open a page with one button and only the POST acts,
 because mail security scanners open every link in a message."""
 
-from functools import wraps
+from functools import partial
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.csrf import guest_csrf_protect
 from core.ratelimit import client_ip
+from core.tokens import signed_link
 
 from .forms import PreferencesForm, SignupForm
 from .mail import subscriber_links
@@ -21,28 +22,22 @@ from .services import (
     subscriber_unsubscribe,
     subscriber_update_preferences,
 )
-from .tokens import CONFIRM, MANAGE, UNSUBSCRIBE, TokenExpired, TokenInvalid, subscriber_from_token
+from .tokens import CONFIRM, MANAGE, UNSUBSCRIBE, subscriber_from_token
 
 State = Subscriber.State
 
 
 def _subscriber_from_link(purpose: str):
     """Give the view the subscriber a signed link names, or answer 410 (expired) / 400."""
+    return signed_link(
+        partial(subscriber_from_token, purpose=purpose),
+        expired=_link_expired,
+        invalid=_link_invalid,
+    )
 
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request, token):
-            try:
-                subscriber = subscriber_from_token(token, purpose=purpose)
-            except TokenExpired:
-                return _link_expired(request)
-            except TokenInvalid:
-                return render(request, "subscriptions/link_invalid.html", status=400)
-            return view(request, subscriber)
 
-        return wrapper
-
-    return decorator
+def _link_invalid(request):
+    return render(request, "subscriptions/link_invalid.html", status=400)
 
 
 def _link_expired(request):

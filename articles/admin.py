@@ -18,10 +18,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 
-from .cache import article_pages_changed, published_changed
+from .cache import article_pages_changed
 from .forms import ArticleAdminForm, AuthorAdminForm
 from .models import Article, Author, Page, Section
-from .publication import publication_schedule
+from .publication import article_publish, article_unpublish, publication_schedule
 
 # Names of the submit buttons in templates/admin/articles/article/submit_line.html.
 SAVE_DRAFT = "_save_draft"
@@ -194,15 +194,16 @@ class ArticleAdmin(admin.ModelAdmin):
                     request, "Only editors can publish: saved as a draft.", messages.WARNING
                 )
             obj.status = Article.Status.DRAFT
+            super().save_model(request, obj, form, change)
         elif pressed_publish:
-            obj.status = Article.Status.PUBLISHED
-        elif SAVE_DRAFT in request.POST:
-            obj.status = Article.Status.DRAFT
-        # Any other button ("Update") keeps the article's status.
-        super().save_model(request, obj, form, change)
-        publication_schedule(article=obj)
-        if pressed_publish and obj.status == Article.Status.PUBLISHED:
+            article_publish(article=obj, at=obj.published_at)
             self._report_state(request, obj)
+        elif SAVE_DRAFT in request.POST:
+            article_unpublish(article=obj)
+        else:
+            # "Update" keeps the status; a new publication time is announced when it comes.
+            super().save_model(request, obj, form, change)
+            publication_schedule(article=obj)
 
     def _report_state(self, request, obj) -> None:
         if obj.state == Article.State.SCHEDULED:
@@ -234,24 +235,20 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(description="Publish selected articles now", permissions=["publish"])
     def publish_now(self, request, queryset):
-        now = timezone.now()
         count = 0
-        for article in queryset.exclude(status=Article.Status.PUBLISHED, published_at__lte=now):
-            article.status = Article.Status.PUBLISHED
-            # A time already past is kept, so an article published before keeps its URL.
-            if article.published_at is None or article.published_at > now:
-                article.published_at = now
-            article.save(update_fields=["status", "published_at", "updated_at"])
-            publication_schedule(article=article)
+        for article in queryset.exclude(
+            status=Article.Status.PUBLISHED, published_at__lte=timezone.now()
+        ):
+            article_publish(article=article)
             count += 1
         self.message_user(request, f"Published {count} article(s).", messages.SUCCESS)
 
     @admin.action(description="Revert selected articles to draft", permissions=["publish"])
     def revert_to_draft(self, request, queryset):
-        count = queryset.filter(status=Article.Status.PUBLISHED).update(
-            status=Article.Status.DRAFT, updated_at=timezone.now()
-        )
-        published_changed()
+        count = 0
+        for article in queryset.filter(status=Article.Status.PUBLISHED):
+            article_unpublish(article=article)
+            count += 1
         self.message_user(request, f"Reverted {count} article(s) to draft.", messages.SUCCESS)
 
     # Not an edit of the article: its "updated" time stays.

@@ -23,7 +23,7 @@ from taggit.models import Tag, TaggedItem
 from core import pagecache
 
 from .models import Article, Author, Page, Section
-from .publication import article_became_public
+from .publication import article_became_public, article_stopped_being_public
 
 PUBLISHED = "articles:published"
 NOTHING_DUE = "nothing scheduled"
@@ -97,3 +97,4 @@ def connect() -> None:
         m2m_changed.connect(published_changed, sender=through, dispatch_uid=f"m2m-{through}")
     # A scheduled article coming due changes pages without a save; its announcement says so.
     article_became_public.connect(published_changed, dispatch_uid="published-announced")
+    article_stopped_being_public.connect(published_changed, dispatch_uid="published-withdrawn")

@@ -1,11 +1,15 @@
-"""The one place that knows when an article becomes public, and tells the rest of the site.
+"""The one place that knows when an article becomes public or stops being, and tells the site.
 
 An article becomes public when it is published and its publication time has come: at once for
-"Publish", later for a scheduled article. Whoever saves an article (admin, import, command) calls
-`publication_schedule()`; a background task then announces it exactly once, when it is due, by
-sending `article_became_public`. Apps that react (subscriber emails, for one) connect to that
-signal, so this app does not need to know them.
+"Publish", later for a scheduled article. Editors' actions go through `article_publish()` and
+`article_unpublish()`; whoever else saves an article (import, command) calls
+`publication_schedule()`. A background task announces an article exactly once, when it is due,
+by sending `article_became_public`; taking one off the site sends `article_stopped_being_public`.
+Apps that react (subscriber emails, page caches) connect to those signals, so this app does not
+need to know them.
 """
+
+from datetime import datetime
 
 from django.db import transaction
 from django.dispatch import Signal
@@ -16,6 +20,30 @@ from .models import Article
 # Sent once per article, inside the transaction that marks it announced; receivers should
 # enqueue their own work with `transaction.on_commit`. Arguments: `article`.
 article_became_public = Signal()
+# Sent when a public article goes back to draft. Arguments: `article`.
+article_stopped_being_public = Signal()
+
+
+def article_publish(*, article: Article, at: datetime | None = None) -> None:
+    """Publish `article` at `at` (a time to come schedules it), else now; an article published
+    before keeps its time, and with it its address."""
+    now = timezone.now()
+    article.status = Article.Status.PUBLISHED
+    if at is not None:
+        article.published_at = at
+    elif article.published_at is None or article.published_at > now:
+        article.published_at = now
+    article.save()
+    publication_schedule(article=article)
+
+
+def article_unpublish(*, article: Article) -> None:
+    """Take `article` back to draft (with whatever else was changed on it) and off the site."""
+    was_public = Article.objects.published().filter(pk=article.pk).exists()
+    article.status = Article.Status.DRAFT
+    article.save()
+    if was_public:
+        article_stopped_being_public.send(sender=Article, article=article)
 
 
 def publication_schedule(*, article: Article) -> None:

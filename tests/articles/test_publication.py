@@ -11,6 +11,9 @@ from articles.publication import (
     article_announce,
     article_became_public,
     article_mark_announced,
+    article_publish,
+    article_stopped_being_public,
+    article_unpublish,
     publication_schedule,
 )
 from tests.factories import ArticleFactory
@@ -81,3 +84,47 @@ def test_back_issues_marked_announced_are_not_announced(announcements):
 
     assert article_announce(article_id=article.pk) is False
     assert announcements == []
+
+
+@pytest.fixture
+def withdrawals():
+    received = []
+
+    def receiver(sender, article, **kwargs):
+        received.append(article.pk)
+
+    article_stopped_being_public.connect(receiver)
+    yield received
+    article_stopped_being_public.disconnect(receiver)
+
+
+@pytest.mark.django_db
+def test_publishing_again_keeps_the_first_time_and_with_it_the_address():
+    article = ArticleFactory(published_at=timezone.now() - timedelta(days=3))
+    address = article.get_absolute_url()
+    article_unpublish(article=article)
+
+    article_publish(article=article)
+
+    assert article.get_absolute_url() == address
+
+
+@pytest.mark.django_db
+def test_publishing_at_a_time_to_come_schedules_the_article():
+    article = ArticleFactory(draft=True)
+
+    article_publish(article=article, at=timezone.now() + timedelta(hours=2))
+
+    assert article.state == Article.State.SCHEDULED
+    assert not Article.objects.published().filter(pk=article.pk).exists()
+
+
+@pytest.mark.django_db
+def test_unpublishing_a_public_article_tells_the_site_once(withdrawals):
+    public, draft = ArticleFactory(), ArticleFactory(draft=True)
+
+    article_unpublish(article=public)
+    article_unpublish(article=draft)
+
+    assert withdrawals == [public.pk]
+    assert not Article.objects.published().exists()

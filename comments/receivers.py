@@ -7,8 +7,10 @@ from django_comments_xtd.moderation import moderator
 from articles.cache import article_pages_changed
 from articles.models import Article
 
+from .linkbacks import linkbacks_refresh
 from .models import Comment, Linkback
 from .moderation import ArticleCommentModerator
+from .services import comment_submit
 
 
 def connect() -> None:
@@ -25,16 +27,12 @@ def connect() -> None:
 
 
 def on_comment_was_posted(sender, comment, request, **kwargs):
-    from .services import comment_submit
-
     comment_submit(tmp_comment=comment, request=request)
 
 
 def on_article_saved(sender, instance, raw=False, **kwargs):
     if raw:
         return
-    from .linkbacks import linkbacks_refresh
-
     linkbacks_refresh(article=instance)
 
 

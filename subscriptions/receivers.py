@@ -9,14 +9,13 @@ from articles.publication import article_became_public
 from .delivery import subscriber_record_bounce
 from .models import Subscriber
 from .services import subscriber_unsubscribe
+from .tasks import fan_out_article
 
 logger = logging.getLogger(__name__)
 
 
 def article_public(sender, article, **kwargs) -> None:
     """Fan the new article out to its subscribers, in a background task."""
-    from .tasks import fan_out_article
-
     # Enqueued inside the announcing transaction: with the database backend the task row commits
     # with the announcement or not at all, so no crash between the two can lose the emails.
     fan_out_article.enqueue(article_id=article.pk)

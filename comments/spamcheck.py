@@ -2,28 +2,12 @@
 
 import logging
 from functools import cache
-from typing import Protocol
 
 import akismet
 import httpx
 from django.conf import settings
 
 logger = logging.getLogger(__name__)
-
-
-class SpamChecker(Protocol):
-    def is_spam(
-        self,
-        *,
-        text: str,
-        email: str,
-        url: str,
-        ip: str,
-        name: str = "",
-        user_agent: str = "",
-        referrer: str = "",
-        permalink: str = "",
-    ) -> bool: ...
 
 
 class NoSpamCheck:
@@ -102,7 +86,8 @@ class Akismet:
 
 
 @cache
-def spam_checker() -> SpamChecker:
+def spam_checker() -> "Akismet | NoSpamCheck":
+    """Akismet when a key is set; both answer `is_spam(**comment)` with Akismet's fields."""
     if settings.AKISMET_API_KEY:
         return Akismet(api_key=settings.AKISMET_API_KEY, site_url=settings.SITE_URL)
     return NoSpamCheck()

@@ -11,11 +11,11 @@ from django.utils.dates import MONTHS
 
 
 class LocalTimes:
-    """Writes datetimes in the site's time zone; the zone and month names looked up once."""
+    """Writes datetimes in the site's time zone; the zone and each month's name looked up once."""
 
     def __init__(self):
         self.zone = timezone.get_current_timezone()
-        self.months = {number: str(name) for number, name in MONTHS.items()}
+        self.months: dict[int, str] = {}
 
     def iso(self, moment: datetime) -> str:
         """For `<time datetime>`: ISO 8601 (Django's date:"c")."""
@@ -24,6 +24,8 @@ class LocalTimes:
     def shown(self, moment: datetime) -> str:
         """For readers: "3 December 2026, 08:10" (Django's date:"j F Y, H:i")."""
         local = moment.astimezone(self.zone)
+        if local.month not in self.months:
+            self.months[local.month] = str(MONTHS[local.month])
         return f"{local.day} {self.months[local.month]} {local.year}, {local:%H:%M}"
 
 

@@ -125,7 +125,9 @@ def forget_process_memory() -> None:
 def bypass(request) -> str:
     """What the bench asked to skip with its header ("page" or "cold"); "" for everyone else."""
     header = settings.PAGE_CACHE_BYPASS_HEADER
-    return request.headers.get(header, "") if header else ""
+    if not header:
+        return ""
+    return request.META.get("HTTP_" + header.upper().replace("-", "_"), "")
 
 
 def is_shared(request) -> bool:
@@ -138,7 +140,7 @@ def is_shared(request) -> bool:
         request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and CookieStorage.cookie_name not in request.COOKIES
-        and "Authorization" not in request.headers
+        and "HTTP_AUTHORIZATION" not in request.META
     )
 
 

@@ -19,16 +19,21 @@ from articles.publication import (
 from tests.factories import ArticleFactory
 
 
-@pytest.fixture
-def announcements():
+def _articles_sent(signal):
+    """The pks of the articles `signal` is sent for while the test runs."""
     received = []
 
     def receiver(sender, article, **kwargs):
         received.append(article.pk)
 
-    article_became_public.connect(receiver)
+    signal.connect(receiver)
     yield received
-    article_became_public.disconnect(receiver)
+    signal.disconnect(receiver)
+
+
+@pytest.fixture
+def announcements():
+    yield from _articles_sent(article_became_public)
 
 
 def run_worker():
@@ -88,14 +93,7 @@ def test_back_issues_marked_announced_are_not_announced(announcements):
 
 @pytest.fixture
 def withdrawals():
-    received = []
-
-    def receiver(sender, article, **kwargs):
-        received.append(article.pk)
-
-    article_stopped_being_public.connect(receiver)
-    yield received
-    article_stopped_being_public.disconnect(receiver)
+    yield from _articles_sent(article_stopped_being_public)
 
 
 @pytest.mark.django_db

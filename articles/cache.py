@@ -23,7 +23,7 @@ from taggit.models import Tag, TaggedItem
 from core import pagecache
 
 from .models import Article, Author, Page, Section
-from .publication import article_became_public, article_stopped_being_public
+from .signals import article_became_public, article_stopped_being_public
 
 PUBLISHED = "articles:published"
 NOTHING_DUE = "nothing scheduled"

@@ -3,25 +3,20 @@
 An article becomes public when it is published and its publication time has come: at once for
 "Publish", later for a scheduled article. Editors' actions go through `article_publish()` and
 `article_unpublish()`; whoever else saves an article (import, command) calls
-`publication_schedule()`. A background task announces an article exactly once, when it is due,
-by sending `article_became_public`; taking one off the site sends `article_stopped_being_public`.
-Apps that react (subscriber emails, page caches) connect to those signals, so this app does not
-need to know them.
+`publication_schedule()`. A background task announces an article exactly once, when it is due
+(articles.announcement), by sending `article_became_public`; taking one off the site sends
+`article_stopped_being_public` (articles.signals). Apps that react (subscriber emails, page
+caches) connect to those signals, so this app does not need to know them.
 """
 
 from datetime import datetime
 
 from django.db import transaction
-from django.dispatch import Signal
 from django.utils import timezone
 
 from .models import Article
-
-# Sent once per article, inside the transaction that marks it announced; receivers should
-# enqueue their own work with `transaction.on_commit`. Arguments: `article`.
-article_became_public = Signal()
-# Sent when a public article goes back to draft. Arguments: `article`.
-article_stopped_being_public = Signal()
+from .signals import article_stopped_being_public
+from .tasks import announce_article
 
 
 def article_publish(*, article: Article, at: datetime | None = None) -> None:
@@ -50,31 +45,6 @@ def publication_schedule(*, article: Article) -> None:
     """Arrange for a published or scheduled article to be announced when its time comes."""
     if article.status != Article.Status.PUBLISHED or article.announced_at is not None:
         return
-    from .tasks import announce_article
-
     run_after = article.published_at if article.published_at > timezone.now() else None
     task = announce_article.using(run_after=run_after) if run_after else announce_article
     transaction.on_commit(lambda: task.enqueue(article_id=article.pk))
-
-
-def article_announce(*, article_id: int) -> bool:
-    """Announce the article if it is public and has not been announced; True if it was now."""
-    with transaction.atomic():
-        claimed = (
-            Article.objects.published()
-            .filter(pk=article_id, announced_at__isnull=True)
-            .update(announced_at=timezone.now())
-        )
-        if not claimed:
-            # A draft again, moved later (a newer task waits for it) or already announced.
-            return False
-        article = Article.objects.get(pk=article_id)
-        article_became_public.send(sender=Article, article=article)
-    return True
-
-
-def article_mark_announced(*, article: Article) -> None:
-    """Record that no announcement is wanted, e.g. for imported or demo back-issues."""
-    Article.objects.filter(pk=article.pk, announced_at__isnull=True).update(
-        announced_at=timezone.now()
-    )

@@ -50,13 +50,23 @@ class Comment(XtdComment):
 
     def get_absolute_url(self, anchor_pattern="#c%(id)s"):
         """The comment on its article's page, on the page of the thread it belongs to."""
-        from .selectors import comment_page_number
-
         url = self.content_object.get_absolute_url()
-        page = comment_page_number(self)
+        page = self.page_number()
         if page > 1:
             url += f"?cpage={page}"
         return url + (anchor_pattern % {"id": self.pk})
+
+    def page_number(self) -> int:
+        """The page of its article's thread list that shows this comment (lists annotate
+        `threads_before` with comments.selectors.with_page_numbers to spare a query each)."""
+        before = getattr(self, "threads_before", None)
+        if before is None:
+            before = threads_before(
+                content_type_id=self.content_type_id,
+                object_pk=self.object_pk,
+                thread_id=self.thread_id,
+            ).count()
+        return before // settings.COMMENTS_THREADS_PER_PAGE + 1
 
 
 class PendingComment(models.Model):
@@ -109,6 +119,18 @@ class BlockedItem(models.Model):
     def save(self, *args, **kwargs):
         self.value = self.value.strip().lower()
         super().save(*args, **kwargs)
+
+
+def threads_before(*, content_type_id, object_pk, thread_id):
+    """The public top-level comments of the same article that start earlier threads."""
+    return Comment.objects.filter(
+        content_type_id=content_type_id,
+        object_pk=object_pk,
+        is_public=True,
+        is_removed=False,
+        level=0,
+        thread_id__lt=thread_id,
+    )
 
 
 class CommentReport(models.Model):

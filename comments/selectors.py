@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 
 from articles.models import Article
 
-from .models import Comment, CommentReport, Linkback
+from .models import Comment, CommentReport, Linkback, threads_before
 
 
 def public_comments(article: Article):
@@ -105,22 +105,10 @@ def _nest(rows, *, first_number: int) -> list[ThreadNode]:
     return roots
 
 
-def comment_page_number(comment: Comment) -> int:
-    """The page of its article's thread list that shows `comment`."""
-    threads_before = getattr(comment, "threads_before", None)
-    if threads_before is None:
-        threads_before = _threads_before(
-            content_type_id=comment.content_type_id,
-            object_pk=comment.object_pk,
-            thread_id=comment.thread_id,
-        ).count()
-    return threads_before // settings.COMMENTS_THREADS_PER_PAGE + 1
-
-
 def with_page_numbers(comments):
     """`comments` knowing their page (for permalinks) without a query each, as lists need."""
     earlier = (
-        _threads_before(
+        threads_before(
             content_type_id=OuterRef("content_type_id"),
             object_pk=OuterRef("object_pk"),
             thread_id=OuterRef("thread_id"),
@@ -131,18 +119,6 @@ def with_page_numbers(comments):
         .values("count")
     )
     return comments.annotate(threads_before=Coalesce(Subquery(earlier), 0))
-
-
-def _threads_before(*, content_type_id, object_pk, thread_id):
-    """The public top-level comments of the same article that start earlier threads."""
-    return Comment.objects.filter(
-        content_type_id=content_type_id,
-        object_pk=object_pk,
-        is_public=True,
-        is_removed=False,
-        level=0,
-        thread_id__lt=thread_id,
-    )
 
 
 def comment_followers(comment: Comment) -> list[tuple[str, str]]:

@@ -1,25 +1,24 @@
-"""Everything that changes comments: posting, confirming, publishing, muting, moderating."""
+"""Everything that changes comments: posting, confirming, publishing, muting, moderating.
 
+The emails these lead to are sent by background tasks (comments.notifications).
+"""
+
+import hashlib
 import logging
 
 from django import forms
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from articles.models import Article
-from core.mail import email_message, email_render
 from core.ratelimit import client_ip, hit
 from subscriptions.services import TooManySignups, subscriber_signup
 
 from .models import BlockedItem, Comment, CommentReport, PendingComment
 from .policy import hold_reasons
-from .selectors import comment_followers, comment_notified_authors
-from .tokens import CONFIRM_SALT, MUTE_SALT, make_token
+from .tasks import notify_followers, send_confirmation
 
 logger = logging.getLogger(__name__)
 
@@ -134,7 +133,7 @@ def pending_comment_create(*, data: dict, ip: str) -> PendingComment:
     """Keep a guest's comment and email them the link that publishes it."""
     pending = PendingComment.objects.create(data=data, email=data["user_email"])
     if confirmation_allowed(email=pending.email, ip=ip):
-        transaction.on_commit(lambda: _enqueue_confirmation(pending.pk))
+        transaction.on_commit(lambda: send_confirmation.enqueue(pending_id=pending.pk))
     else:
         logger.info("Confirmation email for pending comment %s not sent: rate limited", pending.pk)
     return pending
@@ -146,27 +145,6 @@ def confirmation_allowed(*, email: str, ip: str) -> bool:
     return hit("comment-confirm-ip", ip, limit=per_ip, window=ip_window) and hit(
         "comment-confirm-to", email, limit=per_recipient, window=recipient_window
     )
-
-
-def _enqueue_confirmation(pending_id: int) -> None:
-    from .tasks import send_confirmation
-
-    send_confirmation.enqueue(pending_id=pending_id)
-
-
-def confirmation_send(*, pending_id: int) -> None:
-    """Email the confirmation link; the email repeats nothing the commenter wrote."""
-    pending = PendingComment.objects.filter(pk=pending_id, comment__isnull=True).first()
-    if pending is None:
-        return
-    article = Article.objects.filter(pk=pending.data["object_pk"]).first()
-    context = {
-        "article": article,
-        "confirm_url": settings.SITE_URL
-        + reverse("comments-xtd-confirm", args=[make_token(pending.pk, salt=CONFIRM_SALT)]),
-        "valid_days": settings.COMMENTS_TOKEN_MAX_AGE // 86400,
-    }
-    _send("emails/comments/confirm", context, to=pending.email)
 
 
 def comment_confirm(*, pending_id: int) -> tuple[Comment, bool]:
@@ -196,8 +174,6 @@ def _same_comment(data: dict) -> Comment | None:
 
 def comment_published(*, comment: Comment) -> None:
     """A comment became public: tell followers and authors, once, in the background."""
-    from .tasks import notify_followers
-
     transaction.on_commit(lambda: notify_followers.enqueue(comment_id=comment.pk))
 
 
@@ -245,48 +221,6 @@ def comments_mark_spam(*, comments, block_sender: bool = False) -> int:
     return count
 
 
-def followers_notify(*, comment_id: int) -> int:
-    """Email each follower of the thread's article, and opted-in authors; returns emails sent."""
-    with transaction.atomic():
-        claimed = Comment.objects.filter(
-            pk=comment_id, is_public=True, is_removed=False, notified_at__isnull=True
-        ).update(notified_at=timezone.now())
-        if not claimed:
-            return 0
-        comment = Comment.objects.select_related("content_type").get(pk=comment_id)
-        article = comment.content_object
-        messages = [
-            _message(
-                "emails/comments/followup",
-                {
-                    "comment": comment,
-                    "article": article,
-                    "name": name,
-                    "mute_url": settings.SITE_URL
-                    + reverse("comments-xtd-mute", args=[mute_token(email, article)]),
-                },
-                to=email,
-            )
-            for email, name in comment_followers(comment)
-        ]
-        messages += [
-            _message(
-                "emails/comments/author_notice",
-                {"comment": comment, "article": article, "name": name},
-                to=email,
-            )
-            for email, name in comment_notified_authors(comment)
-        ]
-        # Sent inside the transaction: if the mail server fails, the claim is undone and the
-        # task can run again.
-        with get_connection() as connection:
-            return connection.send_messages(messages) or 0
-
-
-def mute_token(email: str, article: Article) -> str:
-    return make_token({"email": email.lower(), "article": article.pk}, salt=MUTE_SALT)
-
-
 def thread_mute(*, email: str, article_id: int) -> int:
     """Stop follow-up emails for this address on this article."""
     return Comment.objects.filter(
@@ -299,8 +233,6 @@ def thread_mute(*, email: str, article_id: int) -> int:
 
 def comment_report(*, comment: Comment, reporter: str, reason: str, user=None) -> bool:
     """Record a reader's report; one per reader per comment. True if it is new."""
-    import hashlib
-
     digest = hashlib.sha256(f"{settings.SECRET_KEY}:{reporter}".encode()).hexdigest()
     _, created = CommentReport.objects.get_or_create(
         comment=comment,
@@ -308,11 +240,3 @@ def comment_report(*, comment: Comment, reporter: str, reason: str, user=None) -
         defaults={"reason": reason[:300], "user": user if user and user.is_authenticated else None},
     )
     return created
-
-
-def _message(template: str, context: dict, *, to: str) -> EmailMultiAlternatives:
-    return email_message(email_render(template, context), to=to)
-
-
-def _send(template: str, context: dict, *, to: str) -> None:
-    _message(template, context, to=to).send()

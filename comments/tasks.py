@@ -1,6 +1,6 @@
 from django_tasks import task
 
-from .services import confirmation_send, followers_notify
+from .notifications import confirmation_send, followers_notify
 
 
 @task()

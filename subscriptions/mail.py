@@ -1,4 +1,5 @@
-"""Every email to a subscriber is built here, so each carries its manage and one-click links."""
+"""Every email to a subscriber is built here, so each carries its manage and one-click links;
+the account emails (confirm, already subscribed) are sent from here by background tasks."""
 
 from email.utils import make_msgid
 
@@ -13,7 +14,7 @@ from django.utils.html import escape
 from core.mail import RenderedEmail, email_message, email_render
 
 from .models import Subscriber
-from .tokens import MANAGE, UNSUBSCRIBE, subscriber_token
+from .tokens import CONFIRM, MANAGE, UNSUBSCRIBE, subscriber_token
 
 
 def subscriber_links(subscriber: Subscriber) -> dict[str, str]:
@@ -48,6 +49,37 @@ def _list_headers(links: dict[str, str]) -> dict[str, str]:
         "List-Unsubscribe": f"<{links['unsubscribe_url']}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
+
+
+# The account emails
+
+
+def confirmation_send(*, subscriber_id: int, source: str = "form") -> bool:
+    """Email a pending subscriber the link that confirms them; False if no longer pending."""
+    subscriber = Subscriber.objects.filter(pk=subscriber_id, state=Subscriber.State.PENDING).first()
+    if subscriber is None:
+        return False
+    context = {
+        "confirm_url": settings.SITE_URL
+        + reverse("subscriptions:confirm", args=[subscriber_token(subscriber, purpose=CONFIRM)]),
+        "valid_days": settings.SUBSCRIPTIONS_CONFIRM_MAX_AGE // 86400,
+        "source": source,
+    }
+    subscriber_message(
+        subscriber=subscriber, template="emails/subscriptions/confirm", context=context
+    ).send()
+    return True
+
+
+def already_subscribed_send(*, subscriber_id: int) -> bool:
+    """Remind an active subscriber who signed up again where to change their choices."""
+    subscriber = Subscriber.objects.filter(pk=subscriber_id, state=Subscriber.State.ACTIVE).first()
+    if subscriber is None:
+        return False
+    subscriber_message(
+        subscriber=subscriber, template="emails/subscriptions/already_subscribed", context={}
+    ).send()
+    return True
 
 
 # Stand-ins for the personal parts while a bulk message is rendered once for everyone.

@@ -4,7 +4,7 @@ import logging
 
 from anymail.signals import tracking
 
-from articles.publication import article_became_public
+from articles.signals import article_became_public
 
 from .delivery import subscriber_record_bounce
 from .models import Subscriber

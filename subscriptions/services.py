@@ -8,15 +8,13 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Author, Section
 from core.ratelimit import hit
 
-from .mail import subscriber_message
 from .models import Subscriber, new_key
-from .tokens import CONFIRM, subscriber_token
+from .tasks import send_already_subscribed, send_confirmation
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +86,9 @@ def _confirmation_queue(*, subscriber: Subscriber, source: str) -> None:
     if not _recipient_allows(subscriber.email):
         logger.info("Confirmation for subscriber %s not sent: recipient limit", subscriber.pk)
         return
-    transaction.on_commit(lambda: _enqueue_confirmation(subscriber.pk, source))
+    transaction.on_commit(
+        lambda: send_confirmation.enqueue(subscriber_id=subscriber.pk, source=source)
+    )
 
 
 def _already_subscribed_queue(*, subscriber: Subscriber) -> None:
@@ -100,7 +100,7 @@ def _already_subscribed_queue(*, subscriber: Subscriber) -> None:
         window=settings.SUBSCRIPTIONS_CONFIRM_RESEND_SECONDS,
     )
     if once and _recipient_allows(subscriber.email):
-        transaction.on_commit(lambda: _enqueue_already_subscribed(subscriber.pk))
+        transaction.on_commit(lambda: send_already_subscribed.enqueue(subscriber_id=subscriber.pk))
 
 
 def _subscriber_rejoin(*, subscriber: Subscriber, source: str) -> None:
@@ -124,47 +124,9 @@ def _subscriber_rejoin(*, subscriber: Subscriber, source: str) -> None:
             return
         subscriber.sections.clear()
         subscriber.authors.clear()
-    transaction.on_commit(lambda: _enqueue_confirmation(subscriber.pk, source))
-
-
-def _enqueue_confirmation(subscriber_id: int, source: str) -> None:
-    from .tasks import send_confirmation
-
-    send_confirmation.enqueue(subscriber_id=subscriber_id, source=source)
-
-
-def _enqueue_already_subscribed(subscriber_id: int) -> None:
-    from .tasks import send_already_subscribed
-
-    send_already_subscribed.enqueue(subscriber_id=subscriber_id)
-
-
-def confirmation_send(*, subscriber_id: int, source: str = "form") -> bool:
-    """Email a pending subscriber the link that confirms them; False if no longer pending."""
-    subscriber = Subscriber.objects.filter(pk=subscriber_id, state=State.PENDING).first()
-    if subscriber is None:
-        return False
-    context = {
-        "confirm_url": settings.SITE_URL
-        + reverse("subscriptions:confirm", args=[subscriber_token(subscriber, purpose=CONFIRM)]),
-        "valid_days": settings.SUBSCRIPTIONS_CONFIRM_MAX_AGE // 86400,
-        "source": source,
-    }
-    subscriber_message(
-        subscriber=subscriber, template="emails/subscriptions/confirm", context=context
-    ).send()
-    return True
-
-
-def already_subscribed_send(*, subscriber_id: int) -> bool:
-    """Remind an active subscriber who signed up again where to change their choices."""
-    subscriber = Subscriber.objects.filter(pk=subscriber_id, state=State.ACTIVE).first()
-    if subscriber is None:
-        return False
-    subscriber_message(
-        subscriber=subscriber, template="emails/subscriptions/already_subscribed", context={}
-    ).send()
-    return True
+    transaction.on_commit(
+        lambda: send_confirmation.enqueue(subscriber_id=subscriber.pk, source=source)
+    )
 
 
 def subscriber_confirm(*, subscriber: Subscriber) -> bool:

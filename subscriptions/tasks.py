@@ -13,7 +13,7 @@ from articles.tasks import announce_article
 
 from .delivery import deliveries_create, deliveries_next_due, deliveries_send
 from .digests import digests_send
-from .services import already_subscribed_send, confirmation_send
+from .mail import already_subscribed_send, confirmation_send
 
 
 @task()

@@ -94,8 +94,13 @@ def test_apps_import_only_the_apps_below_them():
     assert offenders == []
 
 
-def test_no_module_level_import_cycle():
-    edges = graph(top_level_only=True)
+@pytest.mark.parametrize("top_level_only", [True, False], ids=["module level", "any import"])
+def test_no_import_cycle(top_level_only):
+    # An import inside a function that closes a circle only hides it: counted too. An app's
+    # `ready()` loading its receivers is registration, not a dependency, and is left out.
+    edges = graph(top_level_only=top_level_only)
+    for name in [name for name in edges if name.endswith(".apps")]:
+        del edges[name]
     cycles = []
 
     def visit(name, path):

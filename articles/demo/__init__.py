@@ -16,8 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
 
+from ..announcement import article_mark_announced
 from ..models import Article, Author, Page, Section
-from ..publication import article_mark_announced, publication_schedule
+from ..publication import publication_schedule
 from ..roles import AUTHORS, EDITORS, ensure_roles
 from . import content
 from .pictures import picture, portrait

@@ -6,16 +6,10 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from articles.announcement import article_announce, article_mark_announced
 from articles.models import Article
-from articles.publication import (
-    article_announce,
-    article_became_public,
-    article_mark_announced,
-    article_publish,
-    article_stopped_being_public,
-    article_unpublish,
-    publication_schedule,
-)
+from articles.publication import article_publish, article_unpublish, publication_schedule
+from articles.signals import article_became_public, article_stopped_being_public
 from tests.factories import ArticleFactory
 
 

@@ -3,7 +3,7 @@ base (discussion/base.html), which keeps them out of search indexes."""
 
 import pytest
 
-from comments.services import mute_token
+from comments.notifications import mute_token
 from tests.factories import CommentFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from articles.models import Article
 from comments.models import Comment, PendingComment
-from comments.services import comment_create, comments_approve, followers_notify, mute_token
+from comments.notifications import followers_notify, mute_token
+from comments.services import comment_create, comments_approve
 from comments.tokens import CONFIRM_SALT, MUTE_SALT, make_token
 from tests.factories import ArticleFactory, AuthorFactory, CommentFactory, UserFactory
 

@@ -9,7 +9,8 @@ from django.core import mail
 from django.test import Client
 
 from comments.models import Comment, PendingComment
-from comments.services import comment_published, mute_token
+from comments.notifications import mute_token
+from comments.services import comment_published
 from comments.tokens import CONFIRM_SALT, make_token
 from tests.factories import AuthorFactory, CommentFactory, UserFactory
 

@@ -196,6 +196,13 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "ewview <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The mail queue (core.mailqueue), for every email: seconds a worker holds a claimed batch (a
+# killed worker's batch is taken up after this; it must outlast a batch's sending plus a slow
+# server's EMAIL_TIMEOUTs, see mailqueue.send_window), the first wait after a temporary failure
+# (doubling each time, at most a day), and attempts before giving up.
+MAIL_CLAIM_SECONDS = int(env("MAIL_CLAIM_SECONDS", "300"))
+MAIL_RETRY_SECONDS = int(env("MAIL_RETRY_SECONDS", "60"))
+MAIL_MAX_ATTEMPTS = int(env("MAIL_MAX_ATTEMPTS", "8"))
 # django-anymail, for EMAIL_PROVIDER: the service's keys (SES reads boto3's usual AWS_*
 # variables) and the user:password its bounce and complaint webhooks at /anymail/ must send.
 ANYMAIL = {
@@ -295,17 +302,11 @@ SUBSCRIPTIONS_CONFIRMATIONS_PER_RECIPIENT = (
 )
 # A pending address gets its confirmation again only this many seconds after the last one.
 SUBSCRIPTIONS_CONFIRM_RESEND_SECONDS = int(env("SUBSCRIPTIONS_CONFIRM_RESEND_SECONDS", "900"))
-# Delivery (subscriptions.delivery): sender tasks started per article, so workers share it.
+# Delivery (subscriptions.sending): sender tasks started per article, so workers share it.
 SUBSCRIPTIONS_SEND_TASKS = int(env("SUBSCRIPTIONS_SEND_TASKS", "4"))
 # Emails claimed and sent over one mail connection at a time, and batches per task run.
 SUBSCRIPTIONS_BATCH_SIZE = int(env("SUBSCRIPTIONS_BATCH_SIZE", "100"))
 SUBSCRIPTIONS_BATCHES_PER_TASK = int(env("SUBSCRIPTIONS_BATCHES_PER_TASK", "20"))
-# Seconds a worker holds a claimed batch; a killed worker's batch is taken up after this. It must
-# outlast a batch's sending plus a slow server's EMAIL_TIMEOUTs (see delivery.send_window).
-SUBSCRIPTIONS_CLAIM_SECONDS = int(env("SUBSCRIPTIONS_CLAIM_SECONDS", "300"))
-# First wait after a temporary failure (doubling each time), and attempts before giving up.
-SUBSCRIPTIONS_RETRY_SECONDS = int(env("SUBSCRIPTIONS_RETRY_SECONDS", "60"))
-SUBSCRIPTIONS_MAX_ATTEMPTS = int(env("SUBSCRIPTIONS_MAX_ATTEMPTS", "8"))
 # Permanent failures in a row after which an address is suppressed as bouncing.
 SUBSCRIPTIONS_BOUNCE_LIMIT = int(env("SUBSCRIPTIONS_BOUNCE_LIMIT", "3"))
 # Local hour at which workers send the daily and weekly digests; "off" leaves it to cron.

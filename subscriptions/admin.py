@@ -160,7 +160,7 @@ def _iso(value) -> str:
     return value.isoformat() if value else ""
 
 
-# Delivery records, and what each article's email did (subscriptions.delivery)
+# Delivery records, and what each article's email did (subscriptions.sending)
 
 
 @admin.register(Delivery)

@@ -8,12 +8,13 @@ sender as new-article emails.
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from articles.models import Article
 
-from .delivery import deliveries_insert
+from .fanout import deliveries_insert
 from .models import Digest, Subscriber
 
 Frequency = Subscriber.Frequency
@@ -72,3 +73,15 @@ def digest_subscribers(*, frequency: str, articles: QuerySet, made_at: datetime)
     return Subscriber.objects.wanting(articles, frequency=frequency).filter(
         Q(confirmed_at__isnull=True) | Q(confirmed_at__lte=made_at)
     )
+
+
+def digest_next_run(*, now: datetime | None = None) -> datetime | None:
+    """When workers next send digests (SUBSCRIPTIONS_DIGEST_HOUR, local time); None if cron does."""
+    hour = settings.SUBSCRIPTIONS_DIGEST_HOUR
+    if hour is None:
+        return None
+    now = timezone.localtime(now)
+    at = now.replace(hour=hour, minute=0, second=0, microsecond=0)
+    if at <= now:
+        at = timezone.make_aware(datetime.combine(at.date() + timedelta(days=1), at.time()))
+    return at

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 
 from articles.models import Article, Author, Section
+from core.models import QueuedEmail
 
 
 def new_key() -> str:
@@ -129,20 +130,12 @@ class Digest(models.Model):
         )
 
 
-class Delivery(models.Model):
+class Delivery(QueuedEmail):
     """One email to one subscriber about one article or one digest: the guard against doubles.
 
-    A row is claimed (SENDING, with a lease) before its message goes out and marked SENT as soon
-    as the mail server accepts it. A worker that dies leaves its claim to expire; the row is then
-    taken up again, so the rest is sent and nothing already accepted is sent twice.
+    Sent through the site's mail queue (core.mailqueue): claimed before its message goes out and
+    marked SENT as soon as the mail server accepts it, so nothing accepted is sent twice.
     """
-
-    class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent (accepted by the mail server)"
-        FAILED = "failed", "Failed"
-        SKIPPED = "skipped", "Skipped (no longer subscribed)"
 
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
     article = models.ForeignKey(
@@ -151,14 +144,6 @@ class Delivery(models.Model):
     digest = models.ForeignKey(
         Digest, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
     )
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    # A pending row waits until then (back-off after a temporary failure); a sending row's claim
-    # runs out then.
-    not_before = models.DateTimeField(null=True, blank=True)
-    last_error = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]

@@ -6,8 +6,8 @@ from anymail.signals import tracking
 
 from articles.signals import article_became_public
 
-from .delivery import subscriber_record_bounce
 from .models import Subscriber
+from .sending import subscriber_record_bounce
 from .services import subscriber_unsubscribe
 from .tasks import fan_out_article
 

@@ -15,8 +15,9 @@ from django_tasks_db.models import DBTaskResult
 
 from articles.publication import publication_schedule
 from articles.tasks import announce_article
-from subscriptions.delivery import deliveries_claim, deliveries_create, deliveries_send
+from subscriptions.fanout import deliveries_create
 from subscriptions.models import Delivery, Subscriber
+from subscriptions.sending import deliveries_claim, deliveries_send
 from subscriptions.tasks import deliveries_recover, fan_out_article, send_deliveries
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 
@@ -185,7 +186,7 @@ def test_running_the_fan_out_again_adds_no_second_delivery():
 
 @pytest.mark.django_db
 def test_the_fan_out_reads_subscribers_in_chunks(monkeypatch):
-    monkeypatch.setattr("subscriptions.delivery.FAN_OUT_CHUNK", 3)
+    monkeypatch.setattr("subscriptions.fanout.FAN_OUT_CHUNK", 3)
     for n in range(8):
         subscriber(f"r{n}@example.org")
 
@@ -248,7 +249,7 @@ def test_sending_costs_one_query_per_message_whatever_the_batch(django_assert_ma
 
 @pytest.mark.django_db
 def test_a_temporary_failure_is_retried_after_a_back_off(scripted, settings):
-    settings.SUBSCRIPTIONS_RETRY_SECONDS = 60
+    settings.MAIL_RETRY_SECONDS = 60
     subscriber("greylisted@example.org")
     subscriber("fine@example.org")
     scripted["greylisted@example.org"] = [refused("greylisted@example.org", code=451)]
@@ -275,7 +276,7 @@ def test_a_temporary_failure_is_retried_after_a_back_off(scripted, settings):
 
 @pytest.mark.django_db
 def test_each_retry_waits_twice_as_long(scripted, settings):
-    settings.SUBSCRIPTIONS_RETRY_SECONDS = 60
+    settings.MAIL_RETRY_SECONDS = 60
     subscriber("slow@example.org")
     scripted["slow@example.org"] = [smtplib.SMTPServerDisconnected("gone")] * 2
     deliveries_create(article_id=ArticleFactory().pk)
@@ -309,7 +310,7 @@ def test_a_lost_connection_puts_the_rest_of_the_batch_back(scripted):
 
 @pytest.mark.django_db
 def test_a_temporary_failure_gives_up_after_the_last_attempt(scripted, settings):
-    settings.SUBSCRIPTIONS_MAX_ATTEMPTS = 2
+    settings.MAIL_MAX_ATTEMPTS = 2
     subscriber("down@example.org")
     scripted["down@example.org"] = [refused("down@example.org", code=421)] * 2
     deliveries_create(article_id=ArticleFactory().pk)
@@ -360,7 +361,7 @@ def test_a_success_resets_the_bounce_count(scripted):
 
 @pytest.mark.django_db
 def test_a_dead_workers_claim_is_sent_after_it_runs_out_and_only_once(settings):
-    settings.SUBSCRIPTIONS_CLAIM_SECONDS = 120
+    settings.MAIL_CLAIM_SECONDS = 120
     for n in range(3):
         subscriber(f"r{n}@example.org")
     deliveries_create(article_id=ArticleFactory().pk)
@@ -413,7 +414,7 @@ def test_over_smtp_the_prepared_bytes_say_what_the_built_message_says():
 
     from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 
-    from subscriptions.delivery import _article_mail
+    from subscriptions.sending import _article_mail
 
     reader = subscriber("reader@example.org")
     mail_ = _article_mail(ArticleFactory(title="Talks “resume” in Vienna"))
@@ -439,10 +440,10 @@ def test_over_smtp_the_prepared_bytes_say_what_the_built_message_says():
 
 
 def test_a_batch_starts_no_message_a_slow_server_could_stretch_past_its_claim(settings):
-    from subscriptions.delivery import send_window
+    from core.mailqueue import send_window
 
-    settings.SUBSCRIPTIONS_CLAIM_SECONDS, settings.EMAIL_TIMEOUT = 300, 30
+    settings.MAIL_CLAIM_SECONDS, settings.EMAIL_TIMEOUT = 300, 30
     assert send_window() == 150  # five 30 s timeouts fit in what is left of the claim
 
-    settings.SUBSCRIPTIONS_CLAIM_SECONDS = 2  # a short claim still sends for half of it
+    settings.MAIL_CLAIM_SECONDS = 2  # a short claim still sends for half of it
     assert send_window() == 1

@@ -67,7 +67,7 @@ def workers(transactional_db, sink):
     started = []
     env = worker_environment(
         smtp_port=sink.port,
-        SUBSCRIPTIONS_CLAIM_SECONDS=str(CLAIM_SECONDS),
+        MAIL_CLAIM_SECONDS=str(CLAIM_SECONDS),
         SUBSCRIPTIONS_BATCH_SIZE="25",
         SUBSCRIPTIONS_DIGEST_HOUR="off",
     )

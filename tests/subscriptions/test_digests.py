@@ -11,9 +11,9 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from subscriptions.delivery import deliveries_send
 from subscriptions.digests import digest_period, digests_send
 from subscriptions.models import Delivery, Digest, Subscriber
+from subscriptions.sending import deliveries_send
 from subscriptions.tasks import send_digests
 from tests.factories import ArticleFactory, SectionFactory
 

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from anymail.signals import AnymailTrackingEvent, tracking
 
-from subscriptions.delivery import deliveries_create, deliveries_send
+from subscriptions.fanout import deliveries_create
 from subscriptions.models import Delivery, Subscriber
+from subscriptions.sending import deliveries_send
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ the task stays RUNNING for ever. So before it starts, every worker
   twice: an article is announced once, a period has one digest, and there is one Delivery row
   per subscriber and article or digest) and marks the old one failed;
 - wakes a sender if deliveries are still pending or claimed: a dead worker's claim runs out after
-  SUBSCRIPTIONS_CLAIM_SECONDS, and the sender waits for that;
+  MAIL_CLAIM_SECONDS, and the sender waits for that;
 - unless run with --batch, makes sure the daily digest run is scheduled.
 
 Kill -9 the worker at any moment, start `manage.py run_worker` again, and every remaining email

@@ -17,8 +17,9 @@ from core.ratelimit import client_ip, hit
 from subscriptions.services import TooManySignups, subscriber_signup
 
 from .models import BlockedItem, Comment, CommentReport, PendingComment
+from .notifications import confirmation_queue
 from .policy import hold_reasons
-from .tasks import notify_followers, send_confirmation
+from .tasks import notify_followers
 
 logger = logging.getLogger(__name__)
 
@@ -133,7 +134,7 @@ def pending_comment_create(*, data: dict, ip: str) -> PendingComment:
     """Keep a guest's comment and email them the link that publishes it."""
     pending = PendingComment.objects.create(data=data, email=data["user_email"])
     if confirmation_allowed(email=pending.email, ip=ip):
-        transaction.on_commit(lambda: send_confirmation.enqueue(pending_id=pending.pk))
+        confirmation_queue(pending=pending)
     else:
         logger.info("Confirmation email for pending comment %s not sent: rate limited", pending.pk)
     return pending

@@ -1,12 +1,6 @@
 from django_tasks import task
 
-from .notifications import confirmation_send, followers_notify
-
-
-@task()
-def send_confirmation(*, pending_id: int) -> None:
-    """Email a guest the link that publishes their comment."""
-    confirmation_send(pending_id=pending_id)
+from .notifications import followers_notify
 
 
 @task()

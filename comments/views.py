@@ -5,8 +5,9 @@ from functools import partial
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.http import Http404
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from django_comments.views.comments import post_comment as library_post_comment
 from django_comments_xtd import views as xtd_views
@@ -128,6 +129,21 @@ def mute(request, value):
         return render(request, "discussion/mute.html", {"article": article})
     thread_mute(email=value["email"], article_id=article.pk)
     return render(request, "discussion/muted.html", {"article": article})
+
+
+# RFC 8058: a mail client posts with no cookie and no token; the signed link is the proof.
+@csrf_exempt
+@require_POST
+@_comment_link(MUTE_SALT)
+def mute_one_click(request, value):
+    """The follow-up email's List-Unsubscribe: mute the thread for this address."""
+    if request.POST.get("List-Unsubscribe") != "One-Click":
+        return HttpResponseBadRequest("Expected List-Unsubscribe=One-Click.")
+    thread_mute(email=value["email"], article_id=value["article"])
+    return HttpResponse(
+        "You will get no more emails about new comments on this article.\n",
+        content_type="text/plain; charset=utf-8",
+    )
 
 
 def sent(request):

@@ -1,7 +1,8 @@
 """Email that goes out exactly once, whatever fails: one row per message, claimed, then marked.
 
 Every email of the site is a row of a model built on `QueuedEmail`: subscribers' articles and
-digests (subscriptions.Delivery) and the emails a reader waits for (core.models.OutgoingEmail).
+digests (subscriptions.Delivery) and the emails a reader waits for (core.models.OutgoingEmail,
+queued by core.outbox.email_queue and sent by `outbox_send` below).
 A sender claims a batch of due rows in one statement (SENDING, its lease end in `not_before`),
 sends them over one mail connection and marks each row SENT the moment the mail server accepts
 its message. A worker killed mid-batch leaves its claim to run out; the rows are then claimed
@@ -26,9 +27,12 @@ from django.core.mail import get_connection
 from django.db import models
 from django.db.models import Min, Q
 from django.utils import timezone
+from django_tasks.base import Task
 
 from . import mailqueue_sql as sql
-from .models import QueuedEmail
+from .mail import RenderedEmail, email_message
+from .models import OutgoingEmail, QueuedEmail
+from .taskqueue import task_wake
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +54,20 @@ def queue_claim(model: type[QueuedEmail], *, limit: int) -> list[int]:
         expired = Q(status=Status.SENDING, not_before__lte=now)
         ids += sql.rows_claim(model, expired, lease_end=lease_end, limit=limit - len(ids))
     return ids
+
+
+def queue_follow_up(model: type[QueuedEmail], *, sender: Task, report: "SendReport") -> int:
+    """After a sender's run: carry on now if due rows remain, or wake `sender` when the next one
+    becomes due; how many the run sent."""
+    due = queue_next_due(model)
+    if due is not None:
+        now = timezone.now()
+        if due <= now and report.batches:
+            sender.enqueue()
+        else:
+            # A back-off, a live claim of another worker (which may die), or a row locked.
+            task_wake(sender, at=max(due, now + timedelta(seconds=1)))
+    return report.sent
 
 
 def queue_next_due(model: type[QueuedEmail]) -> datetime | None:
@@ -103,6 +121,10 @@ def queue_send(
     return report
 
 
+# Our From address refused, or a server that is up but not taking mail at all.
+_NOT_TAKING_MAIL = (smtplib.SMTPSenderRefused, smtplib.SMTPConnectError, smtplib.SMTPHeloError)
+
+
 class Failure(Enum):
     PERMANENT = "permanent"  # this address refused for good: failed, and the batch is told
     REFUSED = "refused"  # this message refused for good (e.g. its content): failed
@@ -117,8 +139,10 @@ def failure_kind(error: Exception) -> Failure:
         return Failure.PERMANENT if codes and min(codes) >= 500 else Failure.TEMPORARY
     if isinstance(error, AnymailRecipientsRefused):
         return Failure.PERMANENT
-    if isinstance(error, smtplib.SMTPSenderRefused):
-        # Our From address was refused: no recipient's fault.
+    if isinstance(
+        error, smtplib.SMTPSenderRefused | smtplib.SMTPConnectError | smtplib.SMTPHeloError
+    ):
+        # No recipient's fault.
         return Failure.CONNECTION
     if isinstance(error, smtplib.SMTPResponseException):
         return Failure.REFUSED if error.smtp_code >= 500 else Failure.TEMPORARY
@@ -240,3 +264,35 @@ def retry_delay(attempts: int) -> timedelta:
 
 def _describe(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"[:500]
+
+
+# The site's own emails (OutgoingEmail)
+
+# Few at a time: these come one per reader's action, not by the thousand.
+OUTBOX_BATCH_SIZE, OUTBOX_BATCHES_PER_TASK = 50, 20
+
+
+def outbox_send() -> SendReport:
+    """Send the due emails readers wait for, a batch at a time."""
+    return queue_send(
+        OutgoingEmail,
+        batch=OutboxBatch,
+        batch_size=OUTBOX_BATCH_SIZE,
+        batches=OUTBOX_BATCHES_PER_TASK,
+    )
+
+
+class OutboxBatch:
+    def __init__(self, ids: list[int]):
+        self.rows = list(OutgoingEmail.objects.filter(pk__in=ids))
+
+    def send(self, row: OutgoingEmail, connection) -> int:
+        email = RenderedEmail(row.subject, row.text, row.html)
+        message = email_message(email, to=row.to, connection=connection, headers=row.headers)
+        return connection.send_messages([message])
+
+    def sent(self, row, connection) -> None:
+        pass
+
+    def refused(self, row) -> None:
+        pass

@@ -22,3 +22,26 @@ class QueuedEmail(models.Model):
 
     class Meta:
         abstract = True
+
+
+class OutgoingEmail(QueuedEmail):
+    """An email a reader waits for (a confirmation link, a notice), queued in the transaction
+    that asks for it and sent by the workers through the mail queue: retried with back-off
+    until the mail server takes it, and sent once (core.outbox)."""
+
+    kind = models.CharField(max_length=40, help_text="What the email is, e.g. comment-confirm.")
+    to = models.EmailField(max_length=254)
+    subject = models.TextField()
+    text = models.TextField()
+    html = models.TextField(blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    # Set where the same email could be asked for twice (a task run again): one row per key.
+    key = models.CharField(max_length=200, unique=True, null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = "outgoing email"
+        indexes = [models.Index(fields=["status", "not_before"], name="outgoing_email_queue")]
+
+    def __str__(self):
+        return f"{self.get_status_display()}: {self.kind} to {self.to}"

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks.base import Task
 from django_tasks_db import DatabaseBackend
@@ -22,6 +23,12 @@ def task_wake(task: Task, *, at: datetime) -> None:
     if isinstance(backend, DatabaseBackend) and task_waiting(task, by=at):
         return
     task.using(run_after=at).enqueue()
+
+
+def task_enqueue_once(task: Task) -> None:
+    """Run `task` (taking no arguments) soon, unless a copy already waits to run."""
+    if not task_waiting(task, by=timezone.now()):
+        task.enqueue()
 
 
 def task_waiting(task: Task, *, by: datetime | None = None) -> bool:

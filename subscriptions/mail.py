@@ -1,5 +1,5 @@
 """Every email to a subscriber is built here, so each carries its manage and one-click links;
-the account emails (confirm, already subscribed) are sent from here by background tasks."""
+the account emails (confirm, already subscribed) are queued from here (core.outbox)."""
 
 from email.utils import make_msgid
 
@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from core.mail import RenderedEmail, email_message, email_render
+from core.outbox import email_queue
 
 from .models import Subscriber
 from .tokens import CONFIRM, MANAGE, UNSUBSCRIBE, subscriber_token
@@ -29,19 +30,17 @@ def subscriber_links(subscriber: Subscriber) -> dict[str, str]:
     }
 
 
-def subscriber_message(
-    *, subscriber: Subscriber, template: str, context: dict, connection=None
-) -> EmailMultiAlternatives:
-    """The email `template` (_subject.txt, .txt, .html) to one subscriber, ready to send.
+def subscriber_email_queue(
+    *, subscriber: Subscriber, template: str, context: dict, kind: str
+) -> None:
+    """Queue the email `template` (_subject.txt, .txt, .html) to one subscriber (core.outbox).
 
     It carries List-Unsubscribe and List-Unsubscribe-Post (RFC 8058), so mail clients offer a
     one-click unsubscribe that POSTs to our URL.
     """
     links = subscriber_links(subscriber)
     email = email_render(template, {"subscriber": subscriber, **links, **context})
-    return email_message(
-        email, to=subscriber.email, connection=connection, headers=_list_headers(links)
-    )
+    email_queue(email, to=subscriber.email, kind=kind, headers=_list_headers(links))
 
 
 def _list_headers(links: dict[str, str]) -> dict[str, str]:
@@ -54,7 +53,7 @@ def _list_headers(links: dict[str, str]) -> dict[str, str]:
 # The account emails
 
 
-def confirmation_send(*, subscriber_id: int, source: str = "form") -> bool:
+def confirmation_email_queue(*, subscriber_id: int, source: str = "form") -> bool:
     """Email a pending subscriber the link that confirms them; False if no longer pending."""
     subscriber = Subscriber.objects.filter(pk=subscriber_id, state=Subscriber.State.PENDING).first()
     if subscriber is None:
@@ -65,20 +64,26 @@ def confirmation_send(*, subscriber_id: int, source: str = "form") -> bool:
         "valid_days": settings.SUBSCRIPTIONS_CONFIRM_MAX_AGE // 86400,
         "source": source,
     }
-    subscriber_message(
-        subscriber=subscriber, template="emails/subscriptions/confirm", context=context
-    ).send()
+    subscriber_email_queue(
+        subscriber=subscriber,
+        template="emails/subscriptions/confirm",
+        context=context,
+        kind="subscription-confirm",
+    )
     return True
 
 
-def already_subscribed_send(*, subscriber_id: int) -> bool:
+def already_subscribed_email_queue(*, subscriber_id: int) -> bool:
     """Remind an active subscriber who signed up again where to change their choices."""
     subscriber = Subscriber.objects.filter(pk=subscriber_id, state=Subscriber.State.ACTIVE).first()
     if subscriber is None:
         return False
-    subscriber_message(
-        subscriber=subscriber, template="emails/subscriptions/already_subscribed", context={}
-    ).send()
+    subscriber_email_queue(
+        subscriber=subscriber,
+        template="emails/subscriptions/already_subscribed",
+        context={},
+        kind="subscription-reminder",
+    )
     return True
 
 
@@ -95,7 +100,7 @@ _SLOT = "token-slot"
 class BulkMessage:
     """One email for many subscribers: the templates are rendered once, and each message only
     gets its own address and manage and unsubscribe links (and the same headers as
-    subscriber_message).
+    subscriber_email_queue).
 
     The templates may not use `subscriber`: the body is the same for everyone.
     """

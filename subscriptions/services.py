@@ -11,10 +11,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from articles.models import Author, Section
+from core.models import OutgoingEmail
 from core.ratelimit import hit
 
+from .mail import already_subscribed_email_queue, confirmation_email_queue
 from .models import Subscriber, new_key
-from .tasks import send_already_subscribed, send_confirmation
 
 logger = logging.getLogger(__name__)
 
@@ -86,9 +87,7 @@ def _confirmation_queue(*, subscriber: Subscriber, source: str) -> None:
     if not _recipient_allows(subscriber.email):
         logger.info("Confirmation for subscriber %s not sent: recipient limit", subscriber.pk)
         return
-    transaction.on_commit(
-        lambda: send_confirmation.enqueue(subscriber_id=subscriber.pk, source=source)
-    )
+    confirmation_email_queue(subscriber_id=subscriber.pk, source=source)
 
 
 def _already_subscribed_queue(*, subscriber: Subscriber) -> None:
@@ -100,7 +99,7 @@ def _already_subscribed_queue(*, subscriber: Subscriber) -> None:
         window=settings.SUBSCRIPTIONS_CONFIRM_RESEND_SECONDS,
     )
     if once and _recipient_allows(subscriber.email):
-        transaction.on_commit(lambda: send_already_subscribed.enqueue(subscriber_id=subscriber.pk))
+        already_subscribed_email_queue(subscriber_id=subscriber.pk)
 
 
 def _subscriber_rejoin(*, subscriber: Subscriber, source: str) -> None:
@@ -124,9 +123,7 @@ def _subscriber_rejoin(*, subscriber: Subscriber, source: str) -> None:
             return
         subscriber.sections.clear()
         subscriber.authors.clear()
-    transaction.on_commit(
-        lambda: send_confirmation.enqueue(subscriber_id=subscriber.pk, source=source)
-    )
+    confirmation_email_queue(subscriber_id=subscriber.pk, source=source)
 
 
 def subscriber_confirm(*, subscriber: Subscriber) -> bool:
@@ -176,6 +173,8 @@ def subscriber_erase(*, subscriber: Subscriber) -> int:
     subscriber_id = subscriber.pk
     with transaction.atomic():
         deliveries, _ = subscriber.deliveries.all().delete()
+        # The account emails kept in the outbox name the address too.
+        OutgoingEmail.objects.filter(to=subscriber.email, kind__startswith="subscription-").delete()
         subscriber.delete()
     logger.info("Subscriber %s erased with %s deliveries", subscriber_id, deliveries)
     return deliveries

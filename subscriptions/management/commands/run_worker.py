@@ -7,8 +7,8 @@ the task stays RUNNING for ever. So before it starts, every worker
 - queues again each article announcement, fan-out and digest run left RUNNING (all safe to run
   twice: an article is announced once, a period has one digest, and there is one Delivery row
   per subscriber and article or digest) and marks the old one failed;
-- wakes a sender if deliveries are still pending or claimed: a dead worker's claim runs out after
-  MAIL_CLAIM_SECONDS, and the sender waits for that;
+- wakes a sender if deliveries or readers' emails (confirmations, notices) are still pending or
+  claimed: a dead worker's claim runs out after MAIL_CLAIM_SECONDS, and the sender waits for that;
 - unless run with --batch, makes sure the daily digest run is scheduled.
 
 Kill -9 the worker at any moment, start `manage.py run_worker` again, and every remaining email
@@ -21,6 +21,7 @@ own (rather than shadowing it through the order of INSTALLED_APPS).
 
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 
+from core.outbox import outbox_recover
 from subscriptions.tasks import deliveries_recover, digests_schedule
 
 
@@ -29,6 +30,7 @@ class Command(DatabaseWorkerCommand):
 
     def handle(self, *args, **options):
         recovered = deliveries_recover()
+        recovered["sending"] += int(outbox_recover())
         if not options["batch"]:
             digests_schedule()
         if options["verbosity"] and any(recovered.values()):

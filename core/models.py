@@ -45,3 +45,14 @@ class OutgoingEmail(QueuedEmail):
 
     def __str__(self):
         return f"{self.get_status_display()}: {self.kind} to {self.to}"
+
+
+class WorkerHeartbeat(models.Model):
+    """When a task worker was last seen alive: its tasks are taken up only once it is not
+    (core.worker)."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    seen_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.worker_id} seen {self.seen_at:%Y-%m-%d %H:%M:%S}"

@@ -1,10 +1,9 @@
-"""What apps' tasks need from the queue beyond `enqueue`: wake a task by a time without piling up
-copies, and take up tasks a killed worker left (django-tasks' database backend)."""
+"""What apps' tasks need from the queue beyond `enqueue`: run or wake a task without piling up
+waiting copies (django-tasks' database backend). Lost tasks are core.worker's business."""
 
 import logging
 from datetime import datetime
 
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django_tasks import TaskResultStatus
@@ -39,29 +38,3 @@ def task_waiting(task: Task, *, by: datetime | None = None) -> bool:
     if by is not None:
         waiting = waiting.filter(Q(run_after__lte=by) | Q(run_after=get_date_max()))
     return waiting.exists()
-
-
-def tasks_recover(tasks: list[Task]) -> int:
-    """Queue again each of `tasks` left RUNNING by a dead worker and mark it failed; how many.
-
-    django-tasks-db never retries a task whose worker died: it stays RUNNING. Only tasks that are
-    safe to run twice may be passed here.
-    """
-    recoverable = {task.module_path: task for task in tasks}
-    with transaction.atomic():
-        lost = list(
-            DBTaskResult.objects.running()
-            .filter(task_path__in=recoverable)
-            .select_for_update(skip_locked=True)
-        )
-        for result in lost:
-            recoverable[result.task_path].enqueue(**result.args_kwargs["kwargs"])
-            result.set_failed(WorkerLost("Presumed lost with its worker; queued again."))
-            logger.warning(
-                "Task %s (%s) queued again: its worker was lost", result.pk, result.task_path
-            )
-    return len(lost)
-
-
-class WorkerLost(Exception):
-    """A task found RUNNING when a worker starts: its worker was killed."""

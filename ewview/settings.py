@@ -346,3 +346,9 @@ TAGGIT_CASE_INSENSITIVE = True
 
 # django-tasks: jobs live in the database so any worker on any machine can take them.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Task workers (core.worker): how often each records that it is alive, after how long unseen its
+# running tasks count as lost and are queued again, and how many runs a task interrupted by a
+# lost database connection gets.
+WORKER_HEARTBEAT_SECONDS = float(env("WORKER_HEARTBEAT_SECONDS", "10"))
+WORKER_LOST_SECONDS = float(env("WORKER_LOST_SECONDS", "60"))
+WORKER_TASK_TRIES = int(env("WORKER_TASK_TRIES", "5"))

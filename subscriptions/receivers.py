@@ -5,11 +5,12 @@ import logging
 from anymail.signals import tracking
 
 from articles.signals import article_became_public
+from core.worker import worker_started
 
 from .models import Subscriber
 from .sending import subscriber_record_bounce
 from .services import subscriber_unsubscribe
-from .tasks import fan_out_article
+from .tasks import digests_schedule, fan_out_article, senders_wake
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,14 @@ def email_event(sender, event, esp_name, **kwargs) -> None:
         logger.info("%s reported %s for subscriber %s", esp_name, event.event_type, subscriber.pk)
 
 
+def worker_start(sender, batch, **kwargs) -> None:
+    """Deliveries a killed worker left get a sender; the daily digests get their next run."""
+    senders_wake()
+    if not batch:
+        digests_schedule()
+
+
 def connect() -> None:
     article_became_public.connect(article_public, dispatch_uid="subscriptions.article_public")
     tracking.connect(email_event, dispatch_uid="subscriptions.email_event")
+    worker_started.connect(worker_start, dispatch_uid="subscriptions.worker_start")

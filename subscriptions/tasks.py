@@ -11,8 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
-from articles.tasks import announce_article
-from core.taskqueue import task_waiting, task_wake, tasks_recover
+from core.taskqueue import task_waiting, task_wake
 
 from .digests import digest_next_run, digests_send
 from .fanout import deliveries_create
@@ -70,12 +69,10 @@ def digests_schedule() -> None:
         task_wake(send_digests, at=at)
 
 
-def deliveries_recover() -> dict[str, int]:
-    """Queue again what a killed worker left: announcements, fan-outs and digest runs (each safe
-    to run twice: an article is announced once, a period has one digest, rows are unique), and
-    wake a sender for rows left to send."""
-    requeued = tasks_recover([announce_article, fan_out_article, send_digests])
+def senders_wake() -> bool:
+    """Make sure a sender runs for rows left pending or claimed (after a restart); whether any
+    are."""
     due = deliveries_next_due()
     if due is not None:
         task_wake(send_deliveries, at=max(due, timezone.now()))
-    return {"requeued": requeued, "sending": int(due is not None)}
+    return due is not None

@@ -48,6 +48,9 @@ test-unit: install ## Unit, view and integration tests
 test-e2e: install ## Browser tests (Playwright driving /usr/bin/chromium)
 	$(PY) -m pytest -m e2e
 
+test-resilience: install ## Load and fault tests on gunicorn, workers, PostgreSQL, Redis, SMTP (~4 min)
+	$(PY) -m pytest -m resilience -s -v
+
 test: check-migrations test-unit test-e2e ## The whole suite: migrations check, tests, browser tests
 
 lint: install ## ruff lint and format check

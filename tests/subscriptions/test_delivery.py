@@ -15,10 +15,10 @@ from django_tasks_db.models import DBTaskResult
 
 from articles.publication import publication_schedule
 from articles.tasks import announce_article
+from core.worker import tasks_recover_lost
 from subscriptions.fanout import deliveries_create
 from subscriptions.models import Delivery, Subscriber
 from subscriptions.sending import deliveries_claim, deliveries_send
-from core.worker import tasks_recover_lost
 from subscriptions.tasks import fan_out_article, send_deliveries
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 

@@ -7,9 +7,10 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Publishing"
 
     def ready(self):
-        from . import cache
+        from . import cache, search
         from .roles import ensure_roles
 
         cache.connect()
+        search.connect()
         # Permissions exist only after migrate has run, so the groups are made then.
         post_migrate.connect(ensure_roles, sender=self, dispatch_uid="articles.ensure_roles")

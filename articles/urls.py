@@ -22,6 +22,7 @@ urlpatterns = [
     path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("author/<slug:slug>/", views.AuthorView.as_view(), name="author"),
     path("preview/<int:pk>/", views.ArticlePreviewView.as_view(), name="preview"),
+    path("search/", views.SearchView.as_view(), name="search"),
     # Last: a static page may take any top-level slug the site does not use itself.
     path("<slug:slug>/", views.PageView.as_view(), name="page"),
 ]

@@ -9,6 +9,7 @@ from taggit.models import Tag
 
 from .cache import PublishedPaginator, published_depends_on
 from .models import Article, Author, Page, Section
+from .search import SearchRequest, search
 
 
 class PublicPageMixin:
@@ -119,6 +120,29 @@ class AuthorView(FilteredListView):
     filter_model = Author
     filter_lookup = "authors"
     context_key = "author"
+
+
+class SearchView(generic.ListView):
+    """Search results: not in the page cache, whose keys would be every query ever typed."""
+
+    template_name = "articles/search.html"
+    context_object_name = "results"
+
+    def get(self, request, *args, **kwargs):
+        self.search = SearchRequest.from_query(request.GET)
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return search(self.search)
+
+    def get_paginate_by(self, queryset):
+        return settings.ARTICLES_PER_PAGE
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "search": self.search,
+            "sections": Section.objects.order_by("name"),
+        }
 
 
 class PageView(PublicPageMixin, generic.DetailView):

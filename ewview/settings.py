@@ -270,6 +270,10 @@ COMMENTS_XTD_APP_MODEL_OPTIONS = {
 }
 COMMENT_MAX_LENGTH = int(env("COMMENT_MAX_LENGTH", "10000"))
 
+# Full-text search (articles.search): PostgreSQL's text search configuration, i.e. the language
+# whose stemming and stop words apply ("english", "french", "simple" for none...).
+SEARCH_CONFIG = env("SEARCH_CONFIG", "english")
+
 # ewview comment policy: every threshold of moderation and anti-spam.
 COMMENTS_THREADS_PER_PAGE = int(env("COMMENTS_THREADS_PER_PAGE", "50"))
 # Confirmation and mute links stop working after this many seconds.

@@ -5,6 +5,7 @@ from django.utils.safestring import mark_safe
 
 from articles.cache import PUBLISHED, next_publication_due
 from articles.models import Article, Section
+from articles.search import snippet
 from articles.selectors import article_surroundings
 from core import pagecache
 
@@ -103,3 +104,17 @@ def article_main(context, article):
         until=next_publication_due(request),
         render=render,
     )
+
+
+@register.simple_tag
+def search_snippet(article):
+    """A search result's highlighted extract (articles.search.snippet)."""
+    return snippet(article)
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number):
+    """The current address with `page` set to `number`, keeping the other parameters."""
+    params = context["request"].GET.copy()
+    params["page"] = number
+    return "?" + params.urlencode()

@@ -9,6 +9,7 @@ from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.html import escape
 
 from articles.models import Article
+from core.text import xml_safe
 
 from .display import comment_html
 from .models import Comment
@@ -17,10 +18,32 @@ from .selectors import public_comments, with_page_numbers
 FEED_LENGTH = 30
 
 
+def _xml_safe(value):
+    return xml_safe(value) if isinstance(value, str) else value
+
+
+class XmlSafeRssFeed(Rss201rev2Feed):
+    """RSS that leaves out what XML cannot carry instead of failing the whole feed.
+
+    Names and comments are typed by readers (and were kept before the form dropped control
+    characters); one stray character would otherwise make the feed an error page for everyone.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(
+            *map(_xml_safe, args), **{key: _xml_safe(value) for key, value in kwargs.items()}
+        )
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(
+            *map(_xml_safe, args), **{key: _xml_safe(value) for key, value in kwargs.items()}
+        )
+
+
 class LatestCommentsFeed(Feed):
     """The latest public comments on published articles, site-wide."""
 
-    feed_type = Rss201rev2Feed
+    feed_type = XmlSafeRssFeed
 
     def title(self):
         return f"Comments on {settings.SITE_NAME}"

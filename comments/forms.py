@@ -5,6 +5,8 @@ from django.core.validators import URLValidator
 from django.forms.renderers import Jinja2
 from django_comments_xtd.forms import XtdCommentForm
 
+from core.text import without_control_characters
+
 from .models import Comment
 
 
@@ -47,6 +49,13 @@ class CommentForm(XtdCommentForm):
             f"comments with {settings.COMMENTS_HOLD_LINK_COUNT} or more wait for a moderator."
         )
         self.fields["followup"].label = "Notify me of follow-up comments by email"
+
+    # Control characters are never what a reader meant to write, and feeds cannot carry them.
+    def clean_name(self):
+        return without_control_characters(self.cleaned_data["name"])
+
+    def clean_comment(self):
+        return without_control_characters(super().clean_comment())
 
     def clean_url(self):
         return self.cleaned_data["url"].strip()

@@ -114,6 +114,20 @@ def test_invalid_form_shows_errors_and_keeps_what_was_typed(client, article, pos
     assert 'value="Rana Haddad"' in content
 
 
+def test_control_characters_typed_in_a_comment_are_dropped_keeping_line_breaks(
+    client, article, post_data
+):
+    data = post_data(
+        article, name="Rana\x1b[31m Haddad", comment="Bell\x07 and\x0b tab\there\r\nnext"
+    )
+
+    client.post("/comments/post/", data)
+
+    pending = PendingComment.objects.get().data
+    assert pending["user_name"] == "Rana[31m Haddad"
+    assert pending["comment"] == "Bell and tab\there\r\nnext"
+
+
 def test_overlong_comment_is_refused_with_a_clear_message(client, article, post_data, settings):
     response = client.post("/comments/post/", post_data(article, comment="x" * 10001))
 

@@ -57,9 +57,16 @@ class ThreadPage:
     has_previous: bool
 
 
+# The largest OFFSET PostgreSQL takes (a bigint): page numbers are typed into addresses.
+MAX_OFFSET = 2**63 - 1
+
+
 def comment_thread(article: Article, *, page: int = 1) -> ThreadPage:
     """One page of the article's threads, nested, in one query whatever their size."""
     per_page = settings.COMMENTS_THREADS_PER_PAGE
+    if page * per_page > MAX_OFFSET:
+        # Past the last page of any article, and past what the database can count to.
+        page = 1
     comments = public_comments(article)
     # One thread more than the page shows, to know whether another page follows.
     page_threads = (

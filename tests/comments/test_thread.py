@@ -357,6 +357,25 @@ def test_a_nonsense_page_number_shows_the_first_page(client, article, seven_thre
     assert list(comments) == [c.pk for c in seven_threads[:3]]
 
 
+@pytest.mark.parametrize(
+    "cpage", ["-3", "0", "abc", "1e400", "999999999999999999", "99999999999999999999999"]
+)
+def test_a_typed_page_number_out_of_any_range_shows_the_first_page(
+    client, article, seven_threads, cpage
+):
+    comments = rendered_comments(page(client, article, cpage=cpage))
+
+    assert list(comments) == [c.pk for c in seven_threads[:3]]
+
+
+def test_a_huge_page_number_shows_the_first_page_at_the_default_page_size(client, article):
+    comment = CommentFactory(content_object=article)
+
+    assert list(rendered_comments(page(client, article, cpage="999999999999999999"))) == [
+        comment.pk
+    ]
+
+
 def test_a_page_past_the_last_shows_the_first_page(client, article, seven_threads):
     comments = rendered_comments(page(client, article, cpage=99))
 

@@ -11,7 +11,12 @@ from .models import Comment
 
 
 class CommentForm(XtdCommentForm):
-    """xtd's form with our labels, http(s)-only websites, checked replies and no duplicates."""
+    """xtd's form with our labels, http(s)-only websites and checked replies.
+
+    It never says whether a comment is already there: that would tell anyone who typed an
+    address whether its owner wrote a given comment. Duplicates are dropped quietly instead
+    (comments.services).
+    """
 
     # It is on every article page: Jinja2 draws its dozen widgets several times faster than
     # Django's engine, from Django's own widget templates.
@@ -77,18 +82,3 @@ class CommentForm(XtdCommentForm):
             # Past the deepest level, a reply joins its parent's conversation instead.
             return parent.parent_id
         return parent_id
-
-    def clean(self):
-        cleaned = super().clean()
-        email, text = cleaned.get("email"), cleaned.get("comment")
-        if email and text and self._is_duplicate(email, text):
-            raise forms.ValidationError("You have already posted this comment.")
-        return cleaned
-
-    def _is_duplicate(self, email: str, text: str) -> bool:
-        return Comment.objects.filter(
-            content_type=ContentType.objects.get_for_model(self.target_object),
-            object_pk=str(self.target_object.pk),
-            user_email__iexact=email,
-            comment=text,
-        ).exists()

@@ -62,7 +62,8 @@ def comment_submit(*, tmp_comment, request) -> None:
     data["referrer"] = request.META.get("HTTP_REFERER", "")
     user = tmp_comment.user
     if user is not None and user.is_authenticated:
-        comment = comment_create(data=data, is_staff=user.is_staff)
+        # A form sent twice (a double click) publishes once; the page after it shows the first.
+        comment = _same_comment(data) or comment_create(data=data, is_staff=user.is_staff)
         tmp_comment.xtd_comment = comment  # lets xtd's "sent" page find it
     else:
         pending_comment_create(data=data, ip=data["ip_address"] or "")

@@ -165,15 +165,54 @@ def test_honeypot_filled_in_by_a_bot_is_refused(client, article, post_data):
     assert not PendingComment.objects.exists()
 
 
-def test_exact_duplicate_is_refused(client, article, post_data):
+def test_a_repeated_comment_gets_the_same_answer_whatever_address_is_typed(
+    client, article, post_data, run_tasks
+):
+    # Refusing only the real author's address told anyone who wrote a public comment.
     Comment.objects.create(
         content_object=article, site_id=1, user_name="Rana", user_email="rana@example.org",
         comment="Same words.", is_public=True,
     )  # fmt: skip
 
-    response = client.post("/comments/post/", post_data(article, comment="Same words."))
+    answers = []
+    for email in ("rana@example.org", "guess@example.org"):
+        response = run_tasks(
+            lambda email=email: client.post(
+                "/comments/post/", post_data(article, email=email, comment="Same words.")
+            )
+        )
+        answers.append((response.status_code, client.get(response["Location"]).content))
 
-    assert "You have already posted this comment." in response.content.decode()
+    assert answers[0] == answers[1]
+    assert b"Check your email" in answers[0][1]
+    assert sorted(m.to[0] for m in mail.outbox) == ["guess@example.org", "rana@example.org"]
+
+
+def test_confirming_a_repeated_comment_publishes_nothing_new(client, article, post_data, run_tasks):
+    Comment.objects.create(
+        content_object=article, site_id=1, user_name="Rana", user_email="rana@example.org",
+        comment="Same words.", is_public=True,
+    )  # fmt: skip
+    run_tasks(lambda: client.post("/comments/post/", post_data(article, comment="Same words.")))
+    path = "/" + CONFIRM_LINK.search(mail.outbox[0].body).group(0).split("/", 3)[3]
+
+    response = client.post(path)
+
+    assert "already confirmed" in response.content.decode()
+    assert Comment.objects.filter(comment="Same words.").count() == 1
+
+
+def test_a_signed_in_readers_comment_sent_twice_is_published_once(
+    client, article, post_data, run_tasks
+):
+    client.force_login(UserFactory(email="omar@example.org"))
+    data = post_data(article, name="", email="", comment="Double click.")
+
+    for _ in range(2):
+        response = run_tasks(lambda: client.post("/comments/post/", data))
+
+    assert response.status_code == 302
+    assert Comment.objects.filter(comment="Double click.").count() == 1
 
 
 def test_posting_is_rate_limited_per_ip_keeping_the_text(client, article, post_data, settings):

@@ -240,6 +240,54 @@ def test_confirmation_emails_to_one_recipient_are_limited(
     assert len(mail.outbox) == 2
 
 
+def test_every_spelling_of_an_address_counts_against_its_confirmation_limit(
+    client, article, post_data, run_tasks, settings
+):
+    settings.COMMENTS_CONFIRMATIONS_PER_RECIPIENT = (2, 3600)
+    spellings = ['"rana"@example.org', "Rana+news@Example.org", "rana@example.org"]
+    ips = ["192.0.2.1", "192.0.2.2", "192.0.2.3"]
+    for n, (email, ip) in enumerate(zip(spellings, ips, strict=True)):
+        data = post_data(article, email=email, comment=f"c{n}")
+        run_tasks(lambda data=data, ip=ip: client.post("/comments/post/", data, REMOTE_ADDR=ip))
+
+    assert len(mail.outbox) == 2
+
+
+def test_a_stranger_typing_an_address_cannot_use_up_its_owners_confirmations(
+    client, article, post_data, run_tasks
+):
+    for n in range(3):
+        data = post_data(article, comment=f"Posing as Rana {n}.")
+        run_tasks(lambda data=data: client.post("/comments/post/", data, REMOTE_ADDR="192.0.2.66"))
+    strangers = len(mail.outbox)
+
+    data = post_data(article, comment="Really Rana.")
+    response = run_tasks(lambda: client.post("/comments/post/", data, REMOTE_ADDR="198.51.100.7"))
+
+    assert response.status_code == 302
+    assert strangers < 3
+    assert len(mail.outbox) == strangers + 1
+    assert mail.outbox[-1].to == ["rana@example.org"]
+
+
+def test_when_no_link_can_be_emailed_the_page_says_so_and_keeps_the_text(
+    client, article, post_data, run_tasks, settings
+):
+    settings.COMMENTS_CONFIRMATIONS_PER_RECIPIENT = (1, 3600)
+    run_tasks(lambda: client.post("/comments/post/", post_data(article, comment="First.")))
+
+    response = run_tasks(
+        lambda: client.post("/comments/post/", post_data(article, comment="Second, kept."))
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 429
+    assert "We could not email you the link" in html and "send it again after" in html
+    assert "Second, kept." in html
+    assert len(mail.outbox) == 1
+    assert not PendingComment.objects.filter(data__comment="Second, kept.").exists()
+
+
 def test_plain_text_email_shows_the_title_as_written_not_html_escaped(client, post_data, run_tasks):
     from tests.factories import ArticleFactory
 

@@ -5,8 +5,8 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Cast, Coalesce
 
 from articles.models import Article
 
@@ -21,6 +21,18 @@ def public_comments(article: Article):
         is_public=True,
         is_removed=False,
     ).order_by("thread_id", "order")
+
+
+def readable_comments():
+    """Every comment anyone may read, site-wide: public, not removed, on a published article."""
+    # django-comments keeps the object's key as text.
+    published = Article.objects.published().values(key=Cast("pk", CharField()))
+    return Comment.objects.filter(
+        content_type=ContentType.objects.get_for_model(Article),
+        is_public=True,
+        is_removed=False,
+        object_pk__in=published,
+    )
 
 
 @dataclass(slots=True)

@@ -4,7 +4,6 @@ mail scanners follow every link in a message."""
 from functools import partial
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,6 +20,7 @@ from core.tokens import signed_link
 
 from .forms import CommentForm
 from .models import Comment, PendingComment
+from .selectors import readable_comments
 from .services import CommentsClosed, comment_confirm, comment_report, thread_mute
 from .tokens import (
     CONFIRM_SALT,
@@ -226,13 +226,7 @@ def reply(request, cid):
 @require_http_methods(["GET", "POST"])
 def report(request, comment_id):
     """A reader flags a comment for the moderators."""
-    comment = get_object_or_404(
-        Comment,
-        pk=comment_id,
-        is_public=True,
-        is_removed=False,
-        content_type=ContentType.objects.get_for_model(Article),
-    )
+    comment = get_object_or_404(readable_comments(), pk=comment_id)
     if request.method == "GET":
         return render(request, "discussion/report.html", {"comment": comment})
     limit, window = settings.COMMENTS_REPORTS_PER_IP

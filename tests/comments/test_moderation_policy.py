@@ -463,6 +463,18 @@ def test_a_held_comment_cannot_be_reported(client, article):
     assert client.post(f"/comments/report/{held.pk}/").status_code == 404
 
 
+def test_comments_of_an_article_reverted_to_draft_cannot_be_read_or_reported(client, article):
+    comment = CommentFactory(content_object=article, comment="Words under a withdrawn story.")
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.DRAFT)
+
+    response = client.get(f"/comments/report/{comment.pk}/")
+
+    assert response.status_code == 404
+    assert "Words under a withdrawn story." not in response.content.decode()
+    assert client.post(f"/comments/report/{comment.pk}/").status_code == 404
+    assert not CommentReport.objects.exists()
+
+
 # Held comments stay out of sight
 
 

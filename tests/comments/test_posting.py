@@ -4,9 +4,10 @@ import time
 import pytest
 from django.core import mail
 
+from articles.models import Article
 from comments.forms import CommentForm
 from comments.models import Comment, PendingComment
-from tests.factories import UserFactory
+from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -377,3 +378,48 @@ def test_a_comment_sent_twice_then_confirmed_twice_is_published_once(
 
     assert Comment.objects.filter(comment="Sent with a double click.").count() == 1
     assert "already confirmed" in responses[1].content.decode()
+
+
+# The page after posting
+
+
+def test_the_page_after_posting_tells_nothing_of_other_peoples_comments(client, article):
+    draft = ArticleFactory(draft=True, title="Unannounced merger")
+    held = CommentFactory(content_object=draft, is_public=False, user=UserFactory())
+    public = CommentFactory(content_object=article)
+
+    for comment in (held, public):
+        for page in ("/comments/sent/", "/comments/posted/"):
+            response = client.get(page, {"c": comment.pk})
+
+            assert response.status_code == 404
+            assert "Unannounced merger" not in response.content.decode()
+            assert "awaiting moderation" not in response.content.decode()
+
+
+def test_a_signed_in_poster_sees_their_held_comment_only_while_signed_in(
+    client, article, post_data, run_tasks
+):
+    user = UserFactory(email="new.reader@example.org")
+    client.force_login(user)
+    data = post_data(article, name="", email="", comment="First words, held.")
+    response = run_tasks(lambda: client.post("/comments/post/", data))
+    sent_page = response["Location"]
+
+    assert "awaiting moderation" in client.get(sent_page).content.decode()
+    client.logout()
+    assert client.get(sent_page).status_code == 404
+    client.force_login(UserFactory())
+    assert client.get(sent_page).status_code == 404
+
+
+def test_the_page_after_posting_names_no_article_that_is_no_longer_published(
+    client, article, post_data, run_tasks
+):
+    response = run_tasks(lambda: client.post("/comments/post/", post_data(article)))
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.DRAFT)
+
+    html = client.get(response["Location"]).content.decode()
+
+    assert "Check your email" in html
+    assert "Talks resume" not in html

@@ -19,7 +19,7 @@ from subscriptions.services import TooManySignups, subscriber_signup
 
 from .models import BlockedItem, Comment, CommentReport, PendingComment
 from .notifications import confirmation_queue
-from .policy import hold_reasons
+from .policy import hold_reasons, publishes_unmoderated
 from .tasks import notify_followers
 
 logger = logging.getLogger(__name__)
@@ -64,8 +64,12 @@ def comment_submit(*, tmp_comment, request) -> dict:
     data["referrer"] = request.META.get("HTTP_REFERER", "")
     user = tmp_comment.user
     if user is not None and user.is_authenticated:
+        # Whatever the form says: a signed-in reader comments as themselves.
+        data["user_name"], data["user_email"] = commenter_identity(user)
         # A form sent twice (a double click) publishes once; the page after it shows the first.
-        comment = _same_comment(data) or comment_create(data=data, is_staff=user.is_staff)
+        comment = _same_comment(data) or comment_create(
+            data=data, moderator=publishes_unmoderated(user)
+        )
         tmp_comment.xtd_comment = comment
         receipt = {"comment": comment.pk}
     else:
@@ -74,6 +78,11 @@ def comment_submit(*, tmp_comment, request) -> dict:
     if data["user_email"] and _wants_new_posts(request):
         _subscription_start(email=data["user_email"], ip=client_ip(request))
     return receipt
+
+
+def commenter_identity(user) -> tuple[str, str]:
+    """The name and address a signed-in reader's comments carry: their account's own."""
+    return user.get_full_name() or user.get_username(), user.email
 
 
 def _wants_new_posts(request) -> bool:
@@ -89,7 +98,7 @@ def _subscription_start(*, email: str, ip: str) -> None:
         logger.info("Subscription from a comment not started: too many sign-ups from its IP")
 
 
-def comment_create(*, data: dict, is_staff: bool = False) -> Comment:
+def comment_create(*, data: dict, moderator: bool = False) -> Comment:
     """Save a comment, held for a moderator if the policy says so; followers hear of it."""
     article = _commentable_article(data)
     reasons = hold_reasons(
@@ -97,7 +106,7 @@ def comment_create(*, data: dict, is_staff: bool = False) -> Comment:
         email=data["user_email"],
         url=data["user_url"],
         ip=data["ip_address"] or "",
-        is_staff=is_staff,
+        moderator=moderator,
         name=data["user_name"],
         # Comments pending before these were kept have neither.
         user_agent=data.get("user_agent", ""),

@@ -26,8 +26,8 @@ def known_commenter(article):
     CommentFactory(content_object=article, user_email=KNOWN)
 
 
-def reasons(text="A fair point.", email=KNOWN, url="", ip="192.0.2.1", is_staff=False):
-    return policy.hold_reasons(text=text, email=email, url=url, ip=ip, is_staff=is_staff)
+def reasons(text="A fair point.", email=KNOWN, url="", ip="192.0.2.1", moderator=False):
+    return policy.hold_reasons(text=text, email=email, url=url, ip=ip, moderator=moderator)
 
 
 def block(kind, value):
@@ -137,10 +137,10 @@ def test_a_blocked_ip_address_holds_the_comment(known_commenter):
     assert reasons(ip="203.0.113.10") == []
 
 
-def test_staff_are_never_held():
+def test_moderators_are_never_held():
     block(BlockedItem.Kind.WORD, "pills")
 
-    assert reasons(text="pills https://a.example https://b.example", is_staff=True) == []
+    assert reasons(text="pills https://a.example https://b.example", moderator=True) == []
 
 
 def test_every_reason_is_given_when_several_apply():

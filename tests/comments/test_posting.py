@@ -2,9 +2,11 @@ import re
 import time
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core import mail
 
 from articles.models import Article
+from articles.roles import AUTHORS, MODERATORS, ensure_roles
 from comments.forms import CommentForm
 from comments.models import Comment, PendingComment
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
@@ -101,6 +103,47 @@ def test_signed_in_reader_posts_without_confirmation(client, article, post_data,
     assert comment.is_public and comment.user == user
     assert not PendingComment.objects.exists()
     assert all("confirm" not in m.subject.lower() for m in mail.outbox)
+
+
+def staff_member(role: str, **fields):
+    ensure_roles()
+    user = UserFactory(is_staff=True, **fields)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def test_signed_in_staff_comment_as_themselves_whatever_the_form_says(
+    client, article, post_data, run_tasks
+):
+    client.force_login(
+        staff_member(AUTHORS, first_name="Samir", last_name="Aoun", email="samir@example.org")
+    )
+    data = post_data(article, name="Rana Haddad", email="rana@example.org", comment="Hi.")
+
+    run_tasks(lambda: client.post("/comments/post/", data))
+
+    comment = Comment.objects.get(comment="Hi.")
+    assert (comment.user_name, comment.user_email) == ("Samir Aoun", "samir@example.org")
+
+
+def test_an_authors_comment_is_held_like_anyones(client, article, post_data, run_tasks):
+    client.force_login(staff_member(AUTHORS, email="samir@example.org"))
+
+    run_tasks(lambda: client.post("/comments/post/", post_data(article, comment="Mine.")))
+
+    comment = Comment.objects.get(comment="Mine.")
+    assert not comment.is_public
+    assert comment.held_reasons == ["first comment"]
+
+
+def test_a_comment_moderators_own_comment_is_published_at_once(
+    client, article, post_data, run_tasks
+):
+    client.force_login(staff_member(MODERATORS, email="mod@example.org"))
+
+    run_tasks(lambda: client.post("/comments/post/", post_data(article, comment="Be kind.")))
+
+    assert Comment.objects.get(comment="Be kind.").is_public
 
 
 def test_invalid_form_shows_errors_and_keeps_what_was_typed(client, article, post_data):

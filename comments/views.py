@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_comments.views.comments import post_comment as library_post_comment
 from django_comments_xtd import views as xtd_views
 
@@ -130,12 +130,12 @@ def _comment_link(salt: str):
     return signed_link(partial(read_token, salt=salt), expired=_link_expired, invalid=_link_invalid)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @_comment_link(CONFIRM_SALT)
 def confirm(request, pending_id):
     pending = get_object_or_404(PendingComment, pk=pending_id)
     article = Article.objects.filter(pk=pending.data["object_pk"]).first()
-    if request.method == "GET":
+    if request.method != "POST":
         if pending.comment_id:
             return render(
                 request, "discussion/already_confirmed.html", {"comment": pending.comment}
@@ -152,11 +152,11 @@ def confirm(request, pending_id):
     return redirect(comment.get_absolute_url())
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @_comment_link(MUTE_SALT)
 def mute(request, value):
     article = get_object_or_404(Article, pk=value["article"])
-    if request.method == "GET":
+    if request.method != "POST":
         return render(request, "discussion/mute.html", {"article": article})
     thread_mute(email=value["email"], article_id=article.pk)
     return render(request, "discussion/muted.html", {"article": article})
@@ -177,7 +177,7 @@ def mute_one_click(request, value):
     )
 
 
-@require_GET
+@require_safe
 def sent(request):
     """After posting: check your email, or the signed-in poster's own comment (or its state).
 
@@ -224,11 +224,11 @@ def reply(request, cid):
     return xtd_views.reply(request, cid)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def report(request, comment_id):
     """A reader flags a comment for the moderators."""
     comment = get_object_or_404(readable_comments(), pk=comment_id)
-    if request.method == "GET":
+    if request.method != "POST":
         return render(request, "discussion/report.html", {"comment": comment})
     limit, window = settings.COMMENTS_REPORTS_PER_IP
     ip = client_ip(request)

@@ -73,8 +73,9 @@ def comment_submit(*, tmp_comment, request) -> dict:
         tmp_comment.xtd_comment = comment
         receipt = {"comment": comment.pk}
     else:
-        refused_until = pending_comment_submit(data=data, ip=data["ip_address"] or "")
-        receipt = {"article": int(data["object_pk"]), "refused_until": refused_until}
+        receipt = {"article": int(data["object_pk"])}
+        if refused_until := pending_comment_submit(data=data, ip=data["ip_address"] or ""):
+            receipt["refused_until"] = refused_until
     if data["user_email"] and _wants_new_posts(request):
         _subscription_start(email=data["user_email"], ip=client_ip(request))
     return receipt

@@ -56,16 +56,16 @@ def post_comment(request):
     receipt = getattr(request, "comment_receipt", None)
     if receipt is None:  # not posted: the form again with its errors, or a refusal
         return response
-    if receipt.get("refused_until"):
+    if "refused_until" in receipt:
         return _form_again(
             request,
-            "We could not email you the link that publishes this comment: this address has been "
-            "sent several such links in the last hour. Please send it again after "
-            f"{_local_time(receipt['refused_until'])}; what you wrote is kept below.",
+            "We could not email you the link that publishes this comment: too many such links "
+            "were asked for lately, for this address or from your connection. Please send it "
+            f"again after {_local_time(receipt['refused_until'])}; what you wrote is kept below.",
             status=429,
         )
     # The page after posting tells what became of the comment to whoever holds this link only.
-    token = make_token(receipt | {"refused_until": None}, salt=SENT_SALT)
+    token = make_token(receipt, salt=SENT_SALT)
     return redirect(f"{reverse('comments-xtd-sent')}?c={token}")
 
 

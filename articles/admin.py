@@ -12,7 +12,7 @@ from typing import ClassVar
 from django.contrib import admin, messages
 from django.contrib.auth import get_permission_codename
 from django.db import models
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -123,9 +123,14 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).prefetch_related("authors")
-        if not self.has_publish_permission(request):
-            queryset = queryset.filter(created_by=request.user)
-        return queryset
+        if self.has_publish_permission(request):
+            return queryset
+        own = Q(created_by=request.user)
+        if self.has_moderate_comments_permission(request):
+            # Moderators close and open discussions: every article that has or will have one,
+            # but nobody's drafts.
+            return queryset.filter(own | Q(status=Article.Status.PUBLISHED))
+        return queryset.filter(own)
 
     def get_readonly_fields(self, request, obj=None):
         fields = [*super().get_readonly_fields(request, obj)]

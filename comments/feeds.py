@@ -1,26 +1,45 @@
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.contrib.syndication.views import Feed
-from django.db.models import CharField
-from django.db.models.functions import Cast
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.html import escape
 
 from articles.models import Article
+from core.text import xml_safe
 
 from .display import comment_html
-from .models import Comment
-from .selectors import public_comments, with_page_numbers
+from .selectors import public_comments, readable_comments, with_page_numbers
 
 FEED_LENGTH = 30
+
+
+def _xml_safe(value):
+    return xml_safe(value) if isinstance(value, str) else value
+
+
+class XmlSafeRssFeed(Rss201rev2Feed):
+    """RSS that leaves out what XML cannot carry instead of failing the whole feed.
+
+    Names and comments are typed by readers (and were kept before the form dropped control
+    characters); one stray character would otherwise make the feed an error page for everyone.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(
+            *map(_xml_safe, args), **{key: _xml_safe(value) for key, value in kwargs.items()}
+        )
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(
+            *map(_xml_safe, args), **{key: _xml_safe(value) for key, value in kwargs.items()}
+        )
 
 
 class LatestCommentsFeed(Feed):
     """The latest public comments on published articles, site-wide."""
 
-    feed_type = Rss201rev2Feed
+    feed_type = XmlSafeRssFeed
 
     def title(self):
         return f"Comments on {settings.SITE_NAME}"
@@ -32,15 +51,7 @@ class LatestCommentsFeed(Feed):
         return f"The latest comments on {settings.SITE_NAME}."
 
     def items(self):
-        # django-comments keeps the object's key as text.
-        published = Article.objects.published().values(key=Cast("pk", CharField()))
-        comments = Comment.objects.filter(
-            content_type=ContentType.objects.get_for_model(Article),
-            is_public=True,
-            is_removed=False,
-            object_pk__in=published,
-        )
-        return _for_feed(comments)
+        return _for_feed(readable_comments())
 
     def item_title(self, item):
         # Feed readers treat titles as HTML; Django's own feeds escape them too.

@@ -5,11 +5,18 @@ from django.core.validators import URLValidator
 from django.forms.renderers import Jinja2
 from django_comments_xtd.forms import XtdCommentForm
 
+from core.text import without_control_characters
+
 from .models import Comment
 
 
 class CommentForm(XtdCommentForm):
-    """xtd's form with our labels, http(s)-only websites, checked replies and no duplicates."""
+    """xtd's form with our labels, http(s)-only websites and checked replies.
+
+    It never says whether a comment is already there: that would tell anyone who typed an
+    address whether its owner wrote a given comment. Duplicates are dropped quietly instead
+    (comments.services).
+    """
 
     # It is on every article page: Jinja2 draws its dozen widgets several times faster than
     # Django's engine, from Django's own widget templates.
@@ -48,6 +55,13 @@ class CommentForm(XtdCommentForm):
         )
         self.fields["followup"].label = "Notify me of follow-up comments by email"
 
+    # Control characters are never what a reader meant to write, and feeds cannot carry them.
+    def clean_name(self):
+        return without_control_characters(self.cleaned_data["name"])
+
+    def clean_comment(self):
+        return without_control_characters(super().clean_comment())
+
     def clean_url(self):
         return self.cleaned_data["url"].strip()
 
@@ -68,18 +82,3 @@ class CommentForm(XtdCommentForm):
             # Past the deepest level, a reply joins its parent's conversation instead.
             return parent.parent_id
         return parent_id
-
-    def clean(self):
-        cleaned = super().clean()
-        email, text = cleaned.get("email"), cleaned.get("comment")
-        if email and text and self._is_duplicate(email, text):
-            raise forms.ValidationError("You have already posted this comment.")
-        return cleaned
-
-    def _is_duplicate(self, email: str, text: str) -> bool:
-        return Comment.objects.filter(
-            content_type=ContentType.objects.get_for_model(self.target_object),
-            object_pk=str(self.target_object.pk),
-            user_email__iexact=email,
-            comment=text,
-        ).exists()

@@ -29,14 +29,17 @@ def hold_reasons(
     email: str,
     url: str,
     ip: str,
-    is_staff: bool = False,
+    moderator: bool = False,
     name: str = "",
     user_agent: str = "",
     referrer: str = "",
     permalink: str = "",
 ) -> list[str]:
-    """Why a comment should wait for a moderator; empty when it can be published at once."""
-    if is_staff:
+    """Why a comment should wait for a moderator; empty when it can be published at once.
+
+    `moderator`: the comment is a moderator's own (see `publishes_unmoderated`), never held.
+    """
+    if moderator:
         return []
     reasons = []
     links = count_links(text)
@@ -58,6 +61,12 @@ def hold_reasons(
     ):
         reasons.append(REASON_SPAM_CHECK)
     return reasons
+
+
+def publishes_unmoderated(user) -> bool:
+    """True for staff who may moderate comments: theirs need no moderator. Other staff, such as
+    authors, are held like any reader."""
+    return user.has_perm("comments.change_comment")
 
 
 def has_approved_comment(email: str) -> bool:

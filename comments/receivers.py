@@ -27,7 +27,8 @@ def connect() -> None:
 
 
 def on_comment_was_posted(sender, comment, request, **kwargs):
-    comment_submit(tmp_comment=comment, request=request)
+    # Read by the post view, which sends the poster to a page saying what became of it.
+    request.comment_receipt = comment_submit(tmp_comment=comment, request=request)
 
 
 def on_article_saved(sender, instance, raw=False, **kwargs):

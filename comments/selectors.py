@@ -5,8 +5,8 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Cast, Coalesce
 
 from articles.models import Article
 
@@ -21,6 +21,18 @@ def public_comments(article: Article):
         is_public=True,
         is_removed=False,
     ).order_by("thread_id", "order")
+
+
+def readable_comments():
+    """Every comment anyone may read, site-wide: public, not removed, on a published article."""
+    # django-comments keeps the object's key as text.
+    published = Article.objects.published().values(key=Cast("pk", CharField()))
+    return Comment.objects.filter(
+        content_type=ContentType.objects.get_for_model(Article),
+        is_public=True,
+        is_removed=False,
+        object_pk__in=published,
+    )
 
 
 @dataclass(slots=True)
@@ -57,9 +69,16 @@ class ThreadPage:
     has_previous: bool
 
 
+# The largest OFFSET PostgreSQL takes (a bigint): page numbers are typed into addresses.
+MAX_OFFSET = 2**63 - 1
+
+
 def comment_thread(article: Article, *, page: int = 1) -> ThreadPage:
     """One page of the article's threads, nested, in one query whatever their size."""
     per_page = settings.COMMENTS_THREADS_PER_PAGE
+    if page * per_page > MAX_OFFSET:
+        # Past the last page of any article, and past what the database can count to.
+        page = 1
     comments = public_comments(article)
     # One thread more than the page shows, to know whether another page follows.
     page_threads = (

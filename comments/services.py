@@ -5,6 +5,7 @@ The emails these lead to are sent by background tasks (comments.notifications).
 
 import hashlib
 import logging
+from datetime import datetime
 
 from django import forms
 from django.conf import settings
@@ -13,12 +14,12 @@ from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
 from articles.models import Article
-from core.ratelimit import client_ip, hit
+from core.ratelimit import client_ip, hit, mailbox, window_end
 from subscriptions.services import TooManySignups, subscriber_signup
 
 from .models import BlockedItem, Comment, CommentReport, PendingComment
 from .notifications import confirmation_queue
-from .policy import hold_reasons
+from .policy import hold_reasons, publishes_unmoderated
 from .tasks import notify_followers
 
 logger = logging.getLogger(__name__)
@@ -46,11 +47,12 @@ def comment_data(tmp_comment) -> dict:
     }
 
 
-def comment_submit(*, tmp_comment, request) -> None:
+def comment_submit(*, tmp_comment, request) -> dict:
     """A valid comment: a signed-in reader's is saved, a guest's waits for confirmation.
 
     With "Notify me of new posts by email" ticked, the address also starts the subscriptions'
-    own double opt-in.
+    own double opt-in. Returns what the page after posting may tell the poster: their comment
+    (signed in), or the article and, if no email could be sent, when sending again may get one.
     """
     data = comment_data(tmp_comment)
     # django-contrib-comments stores REMOTE_ADDR, which behind a proxy is the proxy's: every
@@ -62,12 +64,26 @@ def comment_submit(*, tmp_comment, request) -> None:
     data["referrer"] = request.META.get("HTTP_REFERER", "")
     user = tmp_comment.user
     if user is not None and user.is_authenticated:
-        comment = comment_create(data=data, is_staff=user.is_staff)
-        tmp_comment.xtd_comment = comment  # lets xtd's "sent" page find it
+        # Whatever the form says: a signed-in reader comments as themselves.
+        data["user_name"], data["user_email"] = commenter_identity(user)
+        # A form sent twice (a double click) publishes once; the page after it shows the first.
+        comment = _same_comment(data) or comment_create(
+            data=data, moderator=publishes_unmoderated(user)
+        )
+        tmp_comment.xtd_comment = comment
+        receipt = {"comment": comment.pk}
     else:
-        pending_comment_create(data=data, ip=data["ip_address"] or "")
+        receipt = {"article": int(data["object_pk"])}
+        if refused_until := pending_comment_submit(data=data, ip=data["ip_address"] or ""):
+            receipt["refused_until"] = refused_until
     if data["user_email"] and _wants_new_posts(request):
         _subscription_start(email=data["user_email"], ip=client_ip(request))
+    return receipt
+
+
+def commenter_identity(user) -> tuple[str, str]:
+    """The name and address a signed-in reader's comments carry: their account's own."""
+    return user.get_full_name() or user.get_username(), user.email
 
 
 def _wants_new_posts(request) -> bool:
@@ -83,7 +99,7 @@ def _subscription_start(*, email: str, ip: str) -> None:
         logger.info("Subscription from a comment not started: too many sign-ups from its IP")
 
 
-def comment_create(*, data: dict, is_staff: bool = False) -> Comment:
+def comment_create(*, data: dict, moderator: bool = False) -> Comment:
     """Save a comment, held for a moderator if the policy says so; followers hear of it."""
     article = _commentable_article(data)
     reasons = hold_reasons(
@@ -91,7 +107,7 @@ def comment_create(*, data: dict, is_staff: bool = False) -> Comment:
         email=data["user_email"],
         url=data["user_url"],
         ip=data["ip_address"] or "",
-        is_staff=is_staff,
+        moderator=moderator,
         name=data["user_name"],
         # Comments pending before these were kept have neither.
         user_agent=data.get("user_agent", ""),
@@ -130,22 +146,42 @@ def _commentable_article(data: dict) -> Article:
     return article
 
 
-def pending_comment_create(*, data: dict, ip: str) -> PendingComment:
-    """Keep a guest's comment and email them the link that publishes it."""
+def pending_comment_submit(*, data: dict, ip: str) -> datetime | None:
+    """Keep a guest's comment and email them the link that publishes it.
+
+    None when the email is on its way. Otherwise the limits allow no email now, nothing is
+    kept, and this is when sending the comment again may get one.
+    """
+    refused_until = confirmation_refused_until(email=data["user_email"], ip=ip)
+    if refused_until is not None:
+        logger.info("Comment from %s not kept: confirmation emails rate limited", ip)
+        return refused_until
     pending = PendingComment.objects.create(data=data, email=data["user_email"])
-    if confirmation_allowed(email=pending.email, ip=ip):
-        confirmation_queue(pending=pending)
-    else:
-        logger.info("Confirmation email for pending comment %s not sent: rate limited", pending.pk)
-    return pending
+    confirmation_queue(pending=pending)
+    return None
 
 
-def confirmation_allowed(*, email: str, ip: str) -> bool:
-    per_recipient, recipient_window = settings.COMMENTS_CONFIRMATIONS_PER_RECIPIENT
-    per_ip, ip_window = settings.COMMENTS_CONFIRMATIONS_PER_IP
-    return hit("comment-confirm-ip", ip, limit=per_ip, window=ip_window) and hit(
-        "comment-confirm-to", email, limit=per_recipient, window=recipient_window
-    )
+def confirmation_refused_until(*, email: str, ip: str) -> datetime | None:
+    """None if a confirmation may go to `email` for a comment from `ip`, else until when not.
+
+    Counted per sending IP, per recipient from that IP, then per recipient from anywhere: a
+    stranger typing someone's address uses up their own allowance first, and what their
+    refused requests would have counted is not taken from the owner's.
+    """
+    recipient = mailbox(email)
+    limits = [
+        ("comment-confirm-ip", ip, settings.COMMENTS_CONFIRMATIONS_PER_IP),
+        (
+            "comment-confirm-to-from",
+            f"{recipient} {ip}",
+            settings.COMMENTS_CONFIRMATIONS_PER_RECIPIENT_FROM_ONE_IP,
+        ),
+        ("comment-confirm-to", recipient, settings.COMMENTS_CONFIRMATIONS_PER_RECIPIENT),
+    ]
+    for scope, key, (limit, window) in limits:
+        if not hit(scope, key, limit=limit, window=window):
+            return window_end(window)
+    return None
 
 
 def comment_confirm(*, pending_id: int) -> tuple[Comment, bool]:

@@ -6,8 +6,18 @@ from core.tokens import TokenExpired, TokenInvalid, token_make, token_read
 
 CONFIRM_SALT = "ewview.comments.confirm"
 MUTE_SALT = "ewview.comments.mute"
+# The page after posting: what became of the comment, for its poster only.
+SENT_SALT = "ewview.comments.sent"
 
-__all__ = ["CONFIRM_SALT", "MUTE_SALT", "TokenExpired", "TokenInvalid", "make_token", "read_token"]
+__all__ = [
+    "CONFIRM_SALT",
+    "MUTE_SALT",
+    "SENT_SALT",
+    "TokenExpired",
+    "TokenInvalid",
+    "make_token",
+    "read_token",
+]
 
 
 def make_token(value, *, salt: str) -> str:

@@ -4,23 +4,33 @@ mail scanners follow every link in a message."""
 from functools import partial
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_comments.views.comments import post_comment as library_post_comment
 from django_comments_xtd import views as xtd_views
 
 from articles.models import Article
 from core.csrf import guest_csrf_protect
-from core.ratelimit import client_ip, hit
+from core.ratelimit import client_ip, hit, mailbox
 from core.tokens import signed_link
 
 from .forms import CommentForm
 from .models import Comment, PendingComment
+from .selectors import readable_comments
 from .services import CommentsClosed, comment_confirm, comment_report, thread_mute
-from .tokens import CONFIRM_SALT, MUTE_SALT, read_token
+from .tokens import (
+    CONFIRM_SALT,
+    MUTE_SALT,
+    SENT_SALT,
+    TokenExpired,
+    TokenInvalid,
+    make_token,
+    read_token,
+)
 
 
 # The form is on pages shared by every guest, which carry no CSRF token (see core.csrf).
@@ -42,7 +52,25 @@ def post_comment(request):
             "below: press Post comment again to send it.",
             status=200,
         )
-    return library_post_comment(request)
+    response = library_post_comment(request)
+    receipt = getattr(request, "comment_receipt", None)
+    if receipt is None:  # not posted: the form again with its errors, or a refusal
+        return response
+    if "refused_until" in receipt:
+        return _form_again(
+            request,
+            "We could not email you the link that publishes this comment: too many such links "
+            "were asked for lately, for this address or from your connection. Please send it "
+            f"again after {_local_time(receipt['refused_until'])}; what you wrote is kept below.",
+            status=429,
+        )
+    # The page after posting tells what became of the comment to whoever holds this link only.
+    token = make_token(receipt, salt=SENT_SALT)
+    return redirect(f"{reverse('comments-xtd-sent')}?c={token}")
+
+
+def _local_time(moment) -> str:
+    return f"{timezone.localtime(moment):%H:%M}"
 
 
 def _form_expired(request) -> bool:
@@ -63,9 +91,12 @@ def _posted_article(request) -> Article | None:
 def _too_many_comments(request) -> bool:
     per_ip, ip_window = settings.COMMENTS_RATE_PER_IP
     per_email, email_window = settings.COMMENTS_RATE_PER_EMAIL
-    email = request.POST.get("email") or getattr(request.user, "email", "") or ""
+    # A signed-in reader comments under their own address, whatever the form says.
+    email = request.user.email if request.user.is_authenticated else request.POST.get("email")
     ip_ok = hit("comment-post-ip", client_ip(request), limit=per_ip, window=ip_window)
-    email_ok = not email or hit("comment-post-email", email, limit=per_email, window=email_window)
+    email_ok = not email or hit(
+        "comment-post-email", mailbox(email), limit=per_email, window=email_window
+    )
     return not (ip_ok and email_ok)
 
 
@@ -99,12 +130,12 @@ def _comment_link(salt: str):
     return signed_link(partial(read_token, salt=salt), expired=_link_expired, invalid=_link_invalid)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @_comment_link(CONFIRM_SALT)
 def confirm(request, pending_id):
     pending = get_object_or_404(PendingComment, pk=pending_id)
     article = Article.objects.filter(pk=pending.data["object_pk"]).first()
-    if request.method == "GET":
+    if request.method != "POST":
         if pending.comment_id:
             return render(
                 request, "discussion/already_confirmed.html", {"comment": pending.comment}
@@ -121,11 +152,11 @@ def confirm(request, pending_id):
     return redirect(comment.get_absolute_url())
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @_comment_link(MUTE_SALT)
 def mute(request, value):
     article = get_object_or_404(Article, pk=value["article"])
-    if request.method == "GET":
+    if request.method != "POST":
         return render(request, "discussion/mute.html", {"article": article})
     thread_mute(email=value["email"], article_id=article.pk)
     return render(request, "discussion/muted.html", {"article": article})
@@ -146,9 +177,37 @@ def mute_one_click(request, value):
     )
 
 
+@require_safe
 def sent(request):
-    """After posting: xtd's page (check your email, held for moderation, or the comment)."""
-    return xtd_views.sent(request)
+    """After posting: check your email, or the signed-in poster's own comment (or its state).
+
+    Only from the link the post answered with (signed): nobody learns another comment's state,
+    nor the title of an article that is not published.
+    """
+    try:
+        receipt = read_token(request.GET.get("c", ""), salt=SENT_SALT)
+    except (TokenExpired, TokenInvalid):
+        raise Http404 from None
+    if "comment" in receipt:
+        return _own_comment_sent(request, receipt["comment"])
+    article = Article.objects.published().filter(pk=receipt.get("article")).first()
+    return render(request, "django_comments_xtd/posted.html", {"target": article})
+
+
+def _own_comment_sent(request, comment_id):
+    if not request.user.is_authenticated:
+        raise Http404
+    comment = Comment.objects.filter(pk=comment_id, user=request.user).first()
+    if comment is None or not _on_published_article(comment):
+        raise Http404
+    if comment.is_public:
+        return redirect(comment.get_absolute_url())
+    return render(request, "django_comments_xtd/moderated.html", {"comment": comment})
+
+
+def _on_published_article(comment) -> bool:
+    article = comment.content_object
+    return isinstance(article, Article) and article.is_published()
 
 
 def reply(request, cid):
@@ -165,17 +224,11 @@ def reply(request, cid):
     return xtd_views.reply(request, cid)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def report(request, comment_id):
     """A reader flags a comment for the moderators."""
-    comment = get_object_or_404(
-        Comment,
-        pk=comment_id,
-        is_public=True,
-        is_removed=False,
-        content_type=ContentType.objects.get_for_model(Article),
-    )
-    if request.method == "GET":
+    comment = get_object_or_404(readable_comments(), pk=comment_id)
+    if request.method != "POST":
         return render(request, "discussion/report.html", {"comment": comment})
     limit, window = settings.COMMENTS_REPORTS_PER_IP
     ip = client_ip(request)

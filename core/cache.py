@@ -2,8 +2,9 @@
 
 While Redis cannot be reached, the cache behaves as an empty one that forgets what it is given:
 reads miss, writes are dropped, `add()` succeeds. Pages render from the database, and rate limits
-let requests through rather than refuse every reader. After a failure the process leaves Redis
-alone for a few seconds, so a server that is down costs one failed connection, not one per call.
+count in each process's memory instead (core.ratelimit asks `is_resting()`). After a failure the
+process leaves Redis alone for a few seconds, so a server that is down costs one failed
+connection, not one per call.
 """
 
 import logging
@@ -19,18 +20,23 @@ logger = logging.getLogger(__name__)
 RETRY_AFTER = 5.0
 
 
+# Until when (time.monotonic()) this process leaves each Redis location alone. Per process, not
+# per cache object: Django makes one of those per thread, and threaded servers start many.
+_resting_until: dict[str, float] = {}
+
+
 def _fail_soft(fallback):
     """Run the cache method, or return `fallback(*args)` when Redis fails or is resting."""
 
     def decorator(method):
         @wraps(method)
         def wrapper(self, *args, **kwargs):
-            if time.monotonic() < self._resting_until:
+            if self.is_resting():
                 return fallback(*args, **kwargs)
             try:
                 return method(self, *args, **kwargs)
             except RedisError as error:
-                self._resting_until = time.monotonic() + RETRY_AFTER
+                _resting_until[self._location] = time.monotonic() + RETRY_AFTER
                 logger.warning("Redis cache unavailable, serving without it: %s", error)
                 return fallback(*args, **kwargs)
 
@@ -69,11 +75,14 @@ class ReusedClientRedisCacheClient(RedisCacheClient):
 class FailSoftRedisCache(RedisCache):
     """Django's Redis cache, degrading to an empty cache while Redis is unreachable."""
 
-    _resting_until = 0.0
-
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusedClientRedisCacheClient
+        self._location = repr(self._servers)
+
+    def is_resting(self) -> bool:
+        """True while a recent failure keeps this process from asking Redis anything."""
+        return time.monotonic() < _resting_until.get(self._location, 0.0)
 
     get = _fail_soft(lambda key, default=None, **kw: default)(RedisCache.get)
     get_many = _fail_soft(lambda keys, **kw: {})(RedisCache.get_many)

@@ -356,3 +356,11 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 WORKER_HEARTBEAT_SECONDS = float(env("WORKER_HEARTBEAT_SECONDS", "10"))
 WORKER_LOST_SECONDS = float(env("WORKER_LOST_SECONDS", "60"))
 WORKER_TASK_TRIES = int(env("WORKER_TASK_TRIES", "5"))
+
+# ---------------------------------------------------------------------------------------------
+# Confirmation emails one mailbox gets from the requests of one IP, (emails, seconds). Below the
+# per-recipient caps above (which count every IP): a stranger typing someone's address uses up
+# only part of what its owner may still ask for. Addresses are counted by mailbox, however
+# spelled (core.ratelimit.mailbox).
+COMMENTS_CONFIRMATIONS_PER_RECIPIENT_FROM_ONE_IP = (2, 3600)
+SUBSCRIPTIONS_CONFIRMATIONS_PER_RECIPIENT_FROM_ONE_IP = (2, 24 * 3600)

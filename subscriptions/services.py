@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from articles.models import Author, Section
 from core.models import OutgoingEmail
-from core.ratelimit import hit
+from core.ratelimit import hit, mailbox
 
 from .mail import already_subscribed_email_queue, confirmation_email_queue
 from .models import Subscriber, new_key
@@ -38,9 +38,11 @@ def subscriber_signup(*, email: str, ip: str, source: str = "form") -> None:
     A new address becomes pending and gets a confirmation email; a pending one gets it again at
     most once per SUBSCRIPTIONS_CONFIRM_RESEND_SECONDS; an active one gets, rarely, a note with
     its manage link; an unsubscribed or bouncing one starts again with a new key, which voids
-    every link mailed to it before. No address gets more than
-    SUBSCRIPTIONS_CONFIRMATIONS_PER_RECIPIENT of these emails a day, and a pending address never
-    gets anything but its confirmation. `source` ("form" or "comment") only changes the wording.
+    every link mailed to it before. No mailbox, however its address is spelled, gets more than
+    SUBSCRIPTIONS_CONFIRMATIONS_PER_RECIPIENT of these emails a day, nor more than
+    SUBSCRIPTIONS_CONFIRMATIONS_PER_RECIPIENT_FROM_ONE_IP of them on one IP's requests, and a
+    pending address never gets anything but its confirmation. `source` ("form" or "comment")
+    only changes the wording.
 
     Raises TooManySignups when `ip` has signed up too often.
     """
@@ -49,11 +51,11 @@ def subscriber_signup(*, email: str, ip: str, source: str = "form") -> None:
         raise TooManySignups
     subscriber = _subscriber_get_or_create(email=email_normalised(email))
     if subscriber.state == State.PENDING:
-        _confirmation_queue(subscriber=subscriber, source=source)
+        _confirmation_queue(subscriber=subscriber, source=source, ip=ip)
     elif subscriber.state == State.ACTIVE:
-        _already_subscribed_queue(subscriber=subscriber)
+        _already_subscribed_queue(subscriber=subscriber, ip=ip)
     else:
-        _subscriber_rejoin(subscriber=subscriber, source=source)
+        _subscriber_rejoin(subscriber=subscriber, source=source, ip=ip)
 
 
 def _subscriber_get_or_create(*, email: str) -> Subscriber:
@@ -67,12 +69,21 @@ def _subscriber_get_or_create(*, email: str) -> Subscriber:
         return Subscriber.objects.with_email(email).get()
 
 
-def _recipient_allows(email: str) -> bool:
+def _recipient_allows(email: str, *, ip: str) -> bool:
+    """Whether `email` may be sent another sign-up email on a request from `ip`.
+
+    Counted by mailbox, from this IP first: a stranger signing someone up uses up only part of
+    the day's allowance, and requests refused there do not count against the owner's.
+    """
+    recipient = mailbox(email)
+    limit, window = settings.SUBSCRIPTIONS_CONFIRMATIONS_PER_RECIPIENT_FROM_ONE_IP
+    if not hit("subscribe-mail-to-from", f"{recipient} {ip}", limit=limit, window=window):
+        return False
     limit, window = settings.SUBSCRIPTIONS_CONFIRMATIONS_PER_RECIPIENT
-    return hit("subscribe-mail-to", email, limit=limit, window=window)
+    return hit("subscribe-mail-to", recipient, limit=limit, window=window)
 
 
-def _confirmation_queue(*, subscriber: Subscriber, source: str) -> None:
+def _confirmation_queue(*, subscriber: Subscriber, source: str, ip: str) -> None:
     now = timezone.now()
     resend_after = now - timedelta(seconds=settings.SUBSCRIPTIONS_CONFIRM_RESEND_SECONDS)
     # One conditional UPDATE claims the send, so two requests at once cannot both send.
@@ -84,26 +95,30 @@ def _confirmation_queue(*, subscriber: Subscriber, source: str) -> None:
     if not claimed:
         logger.info("Confirmation for subscriber %s not re-sent: sent recently", subscriber.pk)
         return
-    if not _recipient_allows(subscriber.email):
+    if not _recipient_allows(subscriber.email, ip=ip):
+        # Unclaimed again: the owner asking next is not told "sent recently" of an unsent email.
+        Subscriber.objects.filter(pk=subscriber.pk, confirmation_sent_at=now).update(
+            confirmation_sent_at=subscriber.confirmation_sent_at
+        )
         logger.info("Confirmation for subscriber %s not sent: recipient limit", subscriber.pk)
         return
     confirmation_email_queue(subscriber_id=subscriber.pk, source=source)
 
 
-def _already_subscribed_queue(*, subscriber: Subscriber) -> None:
+def _already_subscribed_queue(*, subscriber: Subscriber, ip: str) -> None:
     # Someone who forgot they subscribed gets their manage link, at most once per resend interval.
     once = hit(
         "subscribe-active-to",
-        subscriber.email,
+        mailbox(subscriber.email),
         limit=1,
         window=settings.SUBSCRIPTIONS_CONFIRM_RESEND_SECONDS,
     )
-    if once and _recipient_allows(subscriber.email):
+    if once and _recipient_allows(subscriber.email, ip=ip):
         already_subscribed_email_queue(subscriber_id=subscriber.pk)
 
 
-def _subscriber_rejoin(*, subscriber: Subscriber, source: str) -> None:
-    if not _recipient_allows(subscriber.email):
+def _subscriber_rejoin(*, subscriber: Subscriber, source: str, ip: str) -> None:
+    if not _recipient_allows(subscriber.email, ip=ip):
         logger.info("Subscriber %s not re-joined: recipient limit", subscriber.pk)
         return
     with transaction.atomic():

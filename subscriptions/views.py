@@ -6,7 +6,7 @@ from functools import partial
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from core.csrf import guest_csrf_protect
 from core.ratelimit import client_ip
@@ -46,9 +46,9 @@ def _link_expired(request):
 
 # The sign-up box is on pages shared by every guest, which carry no CSRF token (see core.csrf).
 @guest_csrf_protect
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signup(request):
-    if request.method == "GET":
+    if request.method != "POST":
         return render(request, "subscriptions/signup.html", {"form": SignupForm()})
     form = SignupForm(request.POST)
     if not form.is_valid():
@@ -63,12 +63,12 @@ def signup(request):
     return redirect("subscriptions:check-email")
 
 
-@require_GET
+@require_safe
 def check_email(request):
     return render(request, "subscriptions/check_email.html")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @_subscriber_from_link(CONFIRM)
 def confirm(request, subscriber):
     if subscriber.state in (State.UNSUBSCRIBED, State.BOUNCING):
@@ -76,13 +76,13 @@ def confirm(request, subscriber):
         return _link_expired(request)
     if subscriber.state == State.ACTIVE:
         return render(request, "subscriptions/already_confirmed.html", subscriber_links(subscriber))
-    if request.method == "GET":
+    if request.method != "POST":
         return render(request, "subscriptions/confirm.html", {"subscriber": subscriber})
     subscriber_confirm(subscriber=subscriber)
     return render(request, "subscriptions/confirmed.html", subscriber_links(subscriber))
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @_subscriber_from_link(MANAGE)
 def manage(request, subscriber):
     if subscriber.state == State.UNSUBSCRIBED:
@@ -90,7 +90,7 @@ def manage(request, subscriber):
     if request.method == "POST" and "unsubscribe" in request.POST:
         subscriber_unsubscribe(subscriber=subscriber)
         return render(request, "subscriptions/unsubscribed.html", {"subscriber": subscriber})
-    if request.method == "GET":
+    if request.method != "POST":
         form = PreferencesForm.for_subscriber(subscriber)
     else:
         form = PreferencesForm(request.POST)
@@ -110,12 +110,12 @@ def manage(request, subscriber):
 # "List-Unsubscribe=One-Click" to this URL with no cookie and no token. The signed link is the
 # only credential, and all it can do is stop mail to its own subscriber.
 @csrf_exempt
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @_subscriber_from_link(UNSUBSCRIBE)
 def unsubscribe(request, subscriber):
     if subscriber.state == State.UNSUBSCRIBED:
         return render(request, "subscriptions/unsubscribed.html", {"subscriber": subscriber})
-    if request.method == "GET":
+    if request.method != "POST":
         return render(request, "subscriptions/unsubscribe.html", {"subscriber": subscriber})
     subscriber_unsubscribe(subscriber=subscriber)
     return render(request, "subscriptions/unsubscribed.html", {"subscriber": subscriber})

@@ -23,13 +23,15 @@ def _empty_cache():
     """Rate-limit counters and cached fragments must not leak from one test to the next."""
     from django.core.cache import cache
 
-    from core import pagecache
+    from core import pagecache, ratelimit
 
     cache.clear()
     pagecache.forget_process_memory()
+    ratelimit.forget_local_counts()
     yield
     cache.clear()
     pagecache.forget_process_memory()
+    ratelimit.forget_local_counts()
 
 
 @pytest.fixture

@@ -55,6 +55,8 @@ class DemoSummary:
     pages: int
     editor_username: str
     author_username: str
+    # Accounts that were there before this run: their password and roles were left alone.
+    existing_accounts: tuple[str, ...] = ()
 
 
 @transaction.atomic
@@ -63,6 +65,7 @@ def demo_content_load(*, password: str) -> DemoSummary:
     ensure_roles()  # normally done by migrate; the accounts below need the groups
     created = 0
     users = {}
+    existing_accounts = []
     for username, first_name, last_name, group in STAFF:
         users[username], new = _staff_user_ensure(
             username=username,
@@ -72,6 +75,8 @@ def demo_content_load(*, password: str) -> DemoSummary:
             password=password,
         )
         created += new
+        if not new:
+            existing_accounts.append(username)
 
     sections = {}
     for position, (slug, name, description) in enumerate(SECTIONS, start=1):
@@ -121,26 +126,29 @@ def demo_content_load(*, password: str) -> DemoSummary:
         pages=Page.objects.filter(slug__in=[page.slug for page in pages]).count(),
         editor_username=EDITOR_USERNAME,
         author_username=AUTHOR_USERNAME,
+        existing_accounts=tuple(existing_accounts),
     )
 
 
 def _staff_user_ensure(*, username, first_name, last_name, group, password):
-    user, created = get_user_model().objects.get_or_create(
+    """The demo account, created with `password` and its role if missing.
+
+    An account that exists is left exactly as it is: on a real site "editor" may be a person,
+    whose password must never become the demo's published one.
+    """
+    existing = get_user_model().objects.filter(username=username).first()
+    if existing is not None:
+        return existing, False
+    user = get_user_model().objects.create_user(
         username=username,
-        defaults={
-            "email": f"{username}@example.org",
-            "first_name": first_name,
-            "last_name": last_name,
-            "is_staff": True,
-        },
+        email=f"{username}@example.org",
+        password=password,
+        first_name=first_name,
+        last_name=last_name,
+        is_staff=True,
     )
-    # Checked first so that a second run with the same password leaves the hash alone.
-    if created or not user.check_password(password) or not user.is_staff:
-        user.set_password(password)
-        user.is_staff = True
-        user.save()
     user.groups.add(Group.objects.get(name=group))
-    return user, created
+    return user, True
 
 
 def _author_ensure(*, person: content.Person, user) -> tuple[Author, bool]:

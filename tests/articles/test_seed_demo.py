@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from taggit.models import Tag, TaggedItem
 
+from articles.demo import DEFAULT_PASSWORD
 from articles.images import rendition_name
 from articles.models import AUTHOR_PHOTO_RENDITIONS, Article, Author, Page, Section
 from articles.roles import AUTHORS, EDITORS
@@ -62,6 +63,21 @@ def test_seed_demo_accounts_can_log_in_with_their_roles(client):
     assert Author.objects.filter(user=editor).exists()
     assert client.login(username="editor", password="another demo password")
     assert "/admin/" in out and "'editor'" in out and "another demo password" in out
+
+
+def test_seed_demo_never_resets_an_existing_accounts_password_or_roles(client):
+    get_user_model().objects.create_user(
+        username="editor", password="a real editor's own secret", is_staff=True
+    )
+
+    out = seed()
+
+    editor = get_user_model().objects.get(username="editor")
+    assert not client.login(username="editor", password=DEFAULT_PASSWORD)
+    assert client.login(username="editor", password="a real editor's own secret")
+    assert not editor.groups.exists()
+    assert "'editor', an existing account: its password and roles are left unchanged" in out
+    assert f"'author', password {DEFAULT_PASSWORD!r}" in out
 
 
 def test_seed_demo_authors_have_photo_renditions_and_articles_link_to_each_other():

@@ -152,6 +152,11 @@ def test_staff_without_view_permission_cannot_preview_draft(client):
         "/no-such-page/",
         "/preview/999999/",
         "/?page=abc",
+        "/?page=-1",
+        "/?page=0",
+        "/?page=1e400",
+        "/?page=99999999999999999999",
+        "/section/no-such-section/?page=99999999999999999999",
     ],
 )
 def test_bad_urls_give_a_styled_404(client, path):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from articles.roles import AUTHORS, ensure_roles
+from articles.roles import AUTHORS, MODERATORS, ensure_roles
 from comments.models import BlockedItem, Comment, CommentReport, PendingComment
 from comments.services import comment_create
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
@@ -354,6 +354,28 @@ def test_open_comments_action_reopens_the_article(admin_client):
         {"action": "open_comments", "_selected_action": [article.pk]},
     )
 
+    article.refresh_from_db()
+    assert article.comments_open
+
+
+def test_comment_moderators_close_and_open_discussions_from_the_article_list():
+    ensure_roles()
+    moderator = UserFactory(username="moderator", is_staff=True)
+    moderator.groups.add(Group.objects.get(name=MODERATORS))
+    client = Client()
+    client.force_login(moderator)
+    article = ArticleFactory(title="Talks resume")
+    ArticleFactory(draft=True, title="Unfinished draft")
+    changelist = reverse("admin:articles_article_changelist")
+
+    page = client.get(changelist).content.decode()
+
+    assert "Talks resume" in page and "Close comments" in page
+    assert "Unfinished draft" not in page
+    client.post(changelist, {"action": "close_comments", "_selected_action": [article.pk]})
+    article.refresh_from_db()
+    assert not article.comments_open
+    client.post(changelist, {"action": "open_comments", "_selected_action": [article.pk]})
     article.refresh_from_db()
     assert article.comments_open
 

@@ -118,6 +118,21 @@ def test_feed_text_is_escaped_for_feed_readers(client):
     assert item["title"] == "&lt;b&gt;Bold&lt;/b&gt; on “Talks”"
 
 
+@pytest.mark.parametrize("control", ["\x0b", "\x1b", "\x07"])
+def test_a_control_character_in_a_comment_leaves_both_feeds_readable(client, control):
+    # Kept as if posted before the form dropped them, or written by other means.
+    article = ArticleFactory(title=f"Talks{control} resume")
+    CommentFactory(
+        content_object=article, user_name=f"Rana{control}", comment=f"Bell{control} rings."
+    )
+
+    for url in (SITE_FEED, article_feed(article)):
+        (item,) = rss_items(client, url)
+
+        assert item["description"] == "<p>Bell rings.</p>"
+        assert item["title"] == "Rana on “Talks resume”"
+
+
 def test_feed_makes_addresses_in_comments_into_links_marked_as_user_content(client):
     CommentFactory(comment="See https://news.example/story")
 

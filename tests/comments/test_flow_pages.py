@@ -3,7 +3,9 @@ base (discussion/base.html), which keeps them out of search indexes."""
 
 import pytest
 
+from comments.models import Comment, PendingComment
 from comments.notifications import mute_token
+from comments.tokens import CONFIRM_SALT, make_token
 from tests.factories import CommentFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,3 +33,22 @@ def test_every_comment_flow_page_asks_not_to_be_indexed(client, article, post_da
 
 def test_the_article_page_itself_may_be_indexed(client, article):
     assert NOINDEX not in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_head_on_emailed_comment_links_answers_like_get_and_changes_nothing(client, article):
+    pending = PendingComment.objects.create(
+        data={"object_pk": str(article.pk), "comment": "Not yet."}, email="ann@example.org"
+    )
+    CommentFactory(content_object=article, user_email="ann@example.org", followup=True)
+    links = [
+        f"/comments/confirm/{make_token(pending.pk, salt=CONFIRM_SALT)}/",
+        f"/comments/mute/{mute_token('ann@example.org', article)}/",
+    ]
+
+    for link in links:
+        head = client.head(link)
+
+        assert head.status_code == client.get(link).status_code == 200, link
+        assert head.content == b""
+    assert not Comment.objects.filter(comment="Not yet.").exists()
+    assert Comment.objects.get(user_email="ann@example.org").followup

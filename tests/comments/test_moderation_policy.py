@@ -26,8 +26,8 @@ def known_commenter(article):
     CommentFactory(content_object=article, user_email=KNOWN)
 
 
-def reasons(text="A fair point.", email=KNOWN, url="", ip="192.0.2.1", is_staff=False):
-    return policy.hold_reasons(text=text, email=email, url=url, ip=ip, is_staff=is_staff)
+def reasons(text="A fair point.", email=KNOWN, url="", ip="192.0.2.1", moderator=False):
+    return policy.hold_reasons(text=text, email=email, url=url, ip=ip, moderator=moderator)
 
 
 def block(kind, value):
@@ -137,10 +137,10 @@ def test_a_blocked_ip_address_holds_the_comment(known_commenter):
     assert reasons(ip="203.0.113.10") == []
 
 
-def test_staff_are_never_held():
+def test_moderators_are_never_held():
     block(BlockedItem.Kind.WORD, "pills")
 
-    assert reasons(text="pills https://a.example https://b.example", is_staff=True) == []
+    assert reasons(text="pills https://a.example https://b.example", moderator=True) == []
 
 
 def test_every_reason_is_given_when_several_apply():
@@ -461,6 +461,18 @@ def test_a_held_comment_cannot_be_reported(client, article):
 
     assert client.get(f"/comments/report/{held.pk}/").status_code == 404
     assert client.post(f"/comments/report/{held.pk}/").status_code == 404
+
+
+def test_comments_of_an_article_reverted_to_draft_cannot_be_read_or_reported(client, article):
+    comment = CommentFactory(content_object=article, comment="Words under a withdrawn story.")
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.DRAFT)
+
+    response = client.get(f"/comments/report/{comment.pk}/")
+
+    assert response.status_code == 404
+    assert "Words under a withdrawn story." not in response.content.decode()
+    assert client.post(f"/comments/report/{comment.pk}/").status_code == 404
+    assert not CommentReport.objects.exists()
 
 
 # Held comments stay out of sight

@@ -2,11 +2,14 @@ import re
 import time
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core import mail
 
+from articles.models import Article
+from articles.roles import AUTHORS, MODERATORS, ensure_roles
 from comments.forms import CommentForm
 from comments.models import Comment, PendingComment
-from tests.factories import UserFactory
+from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -102,6 +105,47 @@ def test_signed_in_reader_posts_without_confirmation(client, article, post_data,
     assert all("confirm" not in m.subject.lower() for m in mail.outbox)
 
 
+def staff_member(role: str, **fields):
+    ensure_roles()
+    user = UserFactory(is_staff=True, **fields)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def test_signed_in_staff_comment_as_themselves_whatever_the_form_says(
+    client, article, post_data, run_tasks
+):
+    client.force_login(
+        staff_member(AUTHORS, first_name="Samir", last_name="Aoun", email="samir@example.org")
+    )
+    data = post_data(article, name="Rana Haddad", email="rana@example.org", comment="Hi.")
+
+    run_tasks(lambda: client.post("/comments/post/", data))
+
+    comment = Comment.objects.get(comment="Hi.")
+    assert (comment.user_name, comment.user_email) == ("Samir Aoun", "samir@example.org")
+
+
+def test_an_authors_comment_is_held_like_anyones(client, article, post_data, run_tasks):
+    client.force_login(staff_member(AUTHORS, email="samir@example.org"))
+
+    run_tasks(lambda: client.post("/comments/post/", post_data(article, comment="Mine.")))
+
+    comment = Comment.objects.get(comment="Mine.")
+    assert not comment.is_public
+    assert comment.held_reasons == ["first comment"]
+
+
+def test_a_comment_moderators_own_comment_is_published_at_once(
+    client, article, post_data, run_tasks
+):
+    client.force_login(staff_member(MODERATORS, email="mod@example.org"))
+
+    run_tasks(lambda: client.post("/comments/post/", post_data(article, comment="Be kind.")))
+
+    assert Comment.objects.get(comment="Be kind.").is_public
+
+
 def test_invalid_form_shows_errors_and_keeps_what_was_typed(client, article, post_data):
     data = post_data(article, email="not-an-address", comment="My carefully written argument.")
 
@@ -112,6 +156,20 @@ def test_invalid_form_shows_errors_and_keeps_what_was_typed(client, article, pos
     assert "Enter a valid email address." in content
     assert "My carefully written argument." in content
     assert 'value="Rana Haddad"' in content
+
+
+def test_control_characters_typed_in_a_comment_are_dropped_keeping_line_breaks(
+    client, article, post_data
+):
+    data = post_data(
+        article, name="Rana\x1b[31m Haddad", comment="Bell\x07 and\x0b tab\there\r\nnext"
+    )
+
+    client.post("/comments/post/", data)
+
+    pending = PendingComment.objects.get().data
+    assert pending["user_name"] == "Rana[31m Haddad"
+    assert pending["comment"] == "Bell and tab\there\r\nnext"
 
 
 def test_overlong_comment_is_refused_with_a_clear_message(client, article, post_data, settings):
@@ -151,15 +209,54 @@ def test_honeypot_filled_in_by_a_bot_is_refused(client, article, post_data):
     assert not PendingComment.objects.exists()
 
 
-def test_exact_duplicate_is_refused(client, article, post_data):
+def test_a_repeated_comment_gets_the_same_answer_whatever_address_is_typed(
+    client, article, post_data, run_tasks
+):
+    # Refusing only the real author's address told anyone who wrote a public comment.
     Comment.objects.create(
         content_object=article, site_id=1, user_name="Rana", user_email="rana@example.org",
         comment="Same words.", is_public=True,
     )  # fmt: skip
 
-    response = client.post("/comments/post/", post_data(article, comment="Same words."))
+    answers = []
+    for email in ("rana@example.org", "guess@example.org"):
+        response = run_tasks(
+            lambda email=email: client.post(
+                "/comments/post/", post_data(article, email=email, comment="Same words.")
+            )
+        )
+        answers.append((response.status_code, client.get(response["Location"]).content))
 
-    assert "You have already posted this comment." in response.content.decode()
+    assert answers[0] == answers[1]
+    assert b"Check your email" in answers[0][1]
+    assert sorted(m.to[0] for m in mail.outbox) == ["guess@example.org", "rana@example.org"]
+
+
+def test_confirming_a_repeated_comment_publishes_nothing_new(client, article, post_data, run_tasks):
+    Comment.objects.create(
+        content_object=article, site_id=1, user_name="Rana", user_email="rana@example.org",
+        comment="Same words.", is_public=True,
+    )  # fmt: skip
+    run_tasks(lambda: client.post("/comments/post/", post_data(article, comment="Same words.")))
+    path = "/" + CONFIRM_LINK.search(mail.outbox[0].body).group(0).split("/", 3)[3]
+
+    response = client.post(path)
+
+    assert "already confirmed" in response.content.decode()
+    assert Comment.objects.filter(comment="Same words.").count() == 1
+
+
+def test_a_signed_in_readers_comment_sent_twice_is_published_once(
+    client, article, post_data, run_tasks
+):
+    client.force_login(UserFactory(email="omar@example.org"))
+    data = post_data(article, name="", email="", comment="Double click.")
+
+    for _ in range(2):
+        response = run_tasks(lambda: client.post("/comments/post/", data))
+
+    assert response.status_code == 302
+    assert Comment.objects.filter(comment="Double click.").count() == 1
 
 
 def test_posting_is_rate_limited_per_ip_keeping_the_text(client, article, post_data, settings):
@@ -185,6 +282,54 @@ def test_confirmation_emails_to_one_recipient_are_limited(
         run_tasks(lambda n=n: client.post("/comments/post/", post_data(article, comment=f"c{n}")))
 
     assert len(mail.outbox) == 2
+
+
+def test_every_spelling_of_an_address_counts_against_its_confirmation_limit(
+    client, article, post_data, run_tasks, settings
+):
+    settings.COMMENTS_CONFIRMATIONS_PER_RECIPIENT = (2, 3600)
+    spellings = ['"rana"@example.org', "Rana+news@Example.org", "rana@example.org"]
+    ips = ["192.0.2.1", "192.0.2.2", "192.0.2.3"]
+    for n, (email, ip) in enumerate(zip(spellings, ips, strict=True)):
+        data = post_data(article, email=email, comment=f"c{n}")
+        run_tasks(lambda data=data, ip=ip: client.post("/comments/post/", data, REMOTE_ADDR=ip))
+
+    assert len(mail.outbox) == 2
+
+
+def test_a_stranger_typing_an_address_cannot_use_up_its_owners_confirmations(
+    client, article, post_data, run_tasks
+):
+    for n in range(3):
+        data = post_data(article, comment=f"Posing as Rana {n}.")
+        run_tasks(lambda data=data: client.post("/comments/post/", data, REMOTE_ADDR="192.0.2.66"))
+    strangers = len(mail.outbox)
+
+    data = post_data(article, comment="Really Rana.")
+    response = run_tasks(lambda: client.post("/comments/post/", data, REMOTE_ADDR="198.51.100.7"))
+
+    assert response.status_code == 302
+    assert strangers < 3
+    assert len(mail.outbox) == strangers + 1
+    assert mail.outbox[-1].to == ["rana@example.org"]
+
+
+def test_when_no_link_can_be_emailed_the_page_says_so_and_keeps_the_text(
+    client, article, post_data, run_tasks, settings
+):
+    settings.COMMENTS_CONFIRMATIONS_PER_RECIPIENT = (1, 3600)
+    run_tasks(lambda: client.post("/comments/post/", post_data(article, comment="First.")))
+
+    response = run_tasks(
+        lambda: client.post("/comments/post/", post_data(article, comment="Second, kept."))
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 429
+    assert "We could not email you the link" in html and "send it again after" in html
+    assert "Second, kept." in html
+    assert len(mail.outbox) == 1
+    assert not PendingComment.objects.filter(data__comment="Second, kept.").exists()
 
 
 def test_plain_text_email_shows_the_title_as_written_not_html_escaped(client, post_data, run_tasks):
@@ -276,3 +421,48 @@ def test_a_comment_sent_twice_then_confirmed_twice_is_published_once(
 
     assert Comment.objects.filter(comment="Sent with a double click.").count() == 1
     assert "already confirmed" in responses[1].content.decode()
+
+
+# The page after posting
+
+
+def test_the_page_after_posting_tells_nothing_of_other_peoples_comments(client, article):
+    draft = ArticleFactory(draft=True, title="Unannounced merger")
+    held = CommentFactory(content_object=draft, is_public=False, user=UserFactory())
+    public = CommentFactory(content_object=article)
+
+    for comment in (held, public):
+        for page in ("/comments/sent/", "/comments/posted/"):
+            response = client.get(page, {"c": comment.pk})
+
+            assert response.status_code == 404
+            assert "Unannounced merger" not in response.content.decode()
+            assert "awaiting moderation" not in response.content.decode()
+
+
+def test_a_signed_in_poster_sees_their_held_comment_only_while_signed_in(
+    client, article, post_data, run_tasks
+):
+    user = UserFactory(email="new.reader@example.org")
+    client.force_login(user)
+    data = post_data(article, name="", email="", comment="First words, held.")
+    response = run_tasks(lambda: client.post("/comments/post/", data))
+    sent_page = response["Location"]
+
+    assert "awaiting moderation" in client.get(sent_page).content.decode()
+    client.logout()
+    assert client.get(sent_page).status_code == 404
+    client.force_login(UserFactory())
+    assert client.get(sent_page).status_code == 404
+
+
+def test_the_page_after_posting_names_no_article_that_is_no_longer_published(
+    client, article, post_data, run_tasks
+):
+    response = run_tasks(lambda: client.post("/comments/post/", post_data(article)))
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.DRAFT)
+
+    html = client.get(response["Location"]).content.decode()
+
+    assert "Check your email" in html
+    assert "Talks resume" not in html

@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -124,7 +125,12 @@ def test_a_reply_to_the_deepest_level_joins_its_parents_thread(
     client, article, post_data, run_tasks
 ):
     deepest = reply_chain(CommentFactory(content_object=article), 3)[-1]
-    client.force_login(UserFactory(is_staff=True))
+    # A moderator, whose comment is published at once: other staff are held like anyone.
+    moderator = UserFactory(is_staff=True)
+    moderator.user_permissions.add(
+        Permission.objects.get(content_type__app_label="comments", codename="change_comment")
+    )
+    client.force_login(moderator)
 
     data = post_data(article, name="", email="", comment="Deeper still.", reply_to=deepest.pk)
     run_tasks(lambda: client.post("/comments/post/", data))
@@ -355,6 +361,25 @@ def test_a_nonsense_page_number_shows_the_first_page(client, article, seven_thre
     comments = rendered_comments(page(client, article, cpage="x"))
 
     assert list(comments) == [c.pk for c in seven_threads[:3]]
+
+
+@pytest.mark.parametrize(
+    "cpage", ["-3", "0", "abc", "1e400", "999999999999999999", "99999999999999999999999"]
+)
+def test_a_typed_page_number_out_of_any_range_shows_the_first_page(
+    client, article, seven_threads, cpage
+):
+    comments = rendered_comments(page(client, article, cpage=cpage))
+
+    assert list(comments) == [c.pk for c in seven_threads[:3]]
+
+
+def test_a_huge_page_number_shows_the_first_page_at_the_default_page_size(client, article):
+    comment = CommentFactory(content_object=article)
+
+    assert list(rendered_comments(page(client, article, cpage="999999999999999999"))) == [
+        comment.pk
+    ]
 
 
 def test_a_page_past_the_last_shows_the_first_page(client, article, seven_threads):

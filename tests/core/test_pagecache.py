@@ -1,9 +1,14 @@
 """The full-page cache: anonymous readers share stored pages, and every change shows at once."""
 
+import re
+import socket
+import threading
 import time
 from datetime import timedelta
 
 import pytest
+from django.core import mail
+from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -398,6 +403,78 @@ def test_pages_are_served_while_redis_is_down(client, article, redis_down):
     assert client.post("/subscribe/", {"email": "reader@example.org"}).status_code == 302
     response = client.post("/comments/post/", comment_post_data(article))
     assert response.status_code == 302
+
+
+def test_every_kind_of_page_works_while_redis_is_down(client, article, redis_down, run_tasks):
+    comment = CommentFactory(content_object=article)
+    staff = Client()
+    staff.force_login(UserFactory(is_superuser=True, is_staff=True))
+    url = article.get_absolute_url()
+    readers_pages = [
+        "/", url, f"{url}?cpage=2", f"{url}feed/", "/comments/feed/",
+        f"/section/{article.section.slug}/", f"/author/{article.authors.get().slug}/",
+        f"/{article.published_at:%Y}/", "/subscribe/", "/subscribe/check-email/",
+        f"/comments/reply/{comment.pk}/", f"/comments/report/{comment.pk}/",
+    ]  # fmt: skip
+
+    for path in readers_pages:
+        assert client.get(path).status_code == 200, path
+        assert client.head(path).status_code == 200, path
+    for path in ("/admin/", "/admin/articles/article/", "/admin/comments/comment/", url):
+        assert staff.get(path).status_code == 200, path
+    posted = run_tasks(lambda: client.post("/comments/post/", comment_post_data(article)))
+    assert "Check your email" in page(client, posted["Location"])
+    confirm = re.search(r"/comments/confirm/[^/\s]+/", mail.outbox[-1].body).group(0)
+    assert client.get(confirm).status_code == 200
+    assert client.post(confirm).status_code in (200, 302)
+
+
+def test_rate_limits_still_hold_while_redis_is_down(client, redis_down, settings, caplog):
+    settings.SUBSCRIPTIONS_SIGNUPS_PER_IP = (2, 3600)
+
+    answers = [
+        client.post("/subscribe/", {"email": f"reader{n}@example.org"}).status_code
+        for n in range(3)
+    ]
+
+    assert answers == [302, 302, 429]
+    assert "rate limits are counted by each process on its own" in caplog.text
+
+
+def test_a_redis_that_is_down_is_tried_once_per_process_not_once_per_thread(settings):
+    broken = socket.socket()  # accepts connections and answers nothing
+    broken.bind(("127.0.0.1", 0))
+    broken.listen(16)
+    broken.settimeout(0.3)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "core.cache.FailSoftRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{broken.getsockname()[1]}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+
+    def connections_made_by_a_request() -> int:
+        # Each thread of a threaded server has a cache object of its own.
+        thread = threading.Thread(target=lambda: caches["default"].get("anything"))
+        thread.start()
+        made = 0
+        while True:
+            try:
+                connection, _ = broken.accept()
+            except TimeoutError:
+                if not thread.is_alive():
+                    return made
+                continue
+            made += 1
+            connection.close()
+
+    with broken:
+        first = connections_made_by_a_request()
+        later = [connections_made_by_a_request() for _ in range(2)]
+
+    assert first >= 1
+    assert later == [0, 0]
 
 
 # The bench's header

@@ -3,7 +3,7 @@ import socket
 
 import pytest
 
-from core.ratelimit import client_ip, hit
+from core.ratelimit import client_ip, hit, mailbox
 
 
 def _redis_is_running() -> bool:
@@ -34,6 +34,25 @@ def test_attempts_past_the_limit_are_refused_per_key_and_scope():
 def test_keys_are_compared_case_insensitively():
     assert hit("mail", "Reader@Example.org", limit=1, window=60) is True
     assert hit("mail", "reader@example.org", limit=1, window=60) is False
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        '"reader"@example.org',
+        '"rea\\der"@example.org',
+        "Reader@EXAMPLE.org.",
+        "reader+news@example.org",
+    ],
+)
+def test_every_spelling_of_one_mailbox_is_one_key(spelling):
+    assert mailbox(spelling) == "reader@example.org"
+
+
+def test_gmail_dots_and_internationalised_domains_name_one_mailbox():
+    assert mailbox("r.e.ader@googlemail.com") == mailbox("reader@gmail.com")
+    assert mailbox("reader@exämple.org") == mailbox("reader@xn--exmple-cua.org")
+    assert mailbox("reader@example.org") != mailbox("other@example.org")
 
 
 def test_client_ip_trusts_only_our_own_proxies(rf, settings):

@@ -84,6 +84,32 @@ def test_one_address_gets_only_so_many_signup_emails_a_day(client, run_tasks, se
     assert len(mail.outbox) == 2
 
 
+def test_every_spelling_of_an_address_counts_against_its_daily_emails(client, run_tasks, settings):
+    settings.SUBSCRIPTIONS_CONFIRM_RESEND_SECONDS = 0
+    settings.SUBSCRIPTIONS_CONFIRMATIONS_PER_RECIPIENT = (2, 86400)
+    spellings = ['"reader"@example.org', "Reader+news@example.org", "reader@example.org"]
+
+    for email, ip in zip(spellings, ("192.0.2.1", "192.0.2.2", "192.0.2.3"), strict=True):
+        run_tasks(lambda email=email, ip=ip: signup(client, email, REMOTE_ADDR=ip))
+
+    assert len(mail.outbox) == 2
+
+
+def test_a_stranger_signing_up_an_address_cannot_use_up_its_owners_emails(
+    client, run_tasks, settings
+):
+    settings.SUBSCRIPTIONS_CONFIRM_RESEND_SECONDS = 0
+    for _ in range(3):
+        run_tasks(lambda: signup(client, REMOTE_ADDR="192.0.2.66"))
+    strangers = len(mail.outbox)
+
+    run_tasks(lambda: signup(client, REMOTE_ADDR="198.51.100.7"))
+
+    assert strangers < 3
+    assert len(mail.outbox) == strangers + 1
+    assert "/subscribe/confirm/" in mail.outbox[-1].body
+
+
 def test_an_active_address_gets_no_confirmation_and_at_most_one_reminder(client, run_tasks):
     subscriber = Subscriber.objects.create(email="reader@example.org", state=State.ACTIVE)
 

@@ -113,3 +113,29 @@ def test_the_manage_link_of_someone_who_left_offers_to_subscribe_again(
 
     assert "You are unsubscribed" in page
     assert 'href="/subscribe/"' in page
+
+
+# HEAD: link checkers and mail scanners ask it first; it must answer as GET does, changing nothing.
+
+
+@pytest.mark.parametrize(
+    ("kind", "state"),
+    [("confirm", State.PENDING), ("manage", State.ACTIVE), ("unsubscribe", State.ACTIVE)],
+)
+def test_head_on_an_emailed_link_answers_like_get_and_changes_nothing(
+    client, path_for, kind, state
+):
+    subscriber = Subscriber.objects.create(email="reader@example.org", state=state)
+    path = path_for(subscriber, kind)
+
+    head = client.head(path)
+
+    assert head.status_code == client.get(path).status_code == 200
+    assert head.content == b""
+    subscriber.refresh_from_db()
+    assert subscriber.state == state
+
+
+@pytest.mark.parametrize("path", ["/subscribe/", "/subscribe/check-email/"])
+def test_head_on_the_signup_pages_answers_like_get(client, path):
+    assert client.head(path).status_code == client.get(path).status_code == 200

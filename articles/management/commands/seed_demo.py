@@ -1,6 +1,7 @@
 """`manage.py seed_demo`: fill a development site with demo content and staff accounts.
 
-Safe to run again: it only adds what is missing. See `articles.demo` for the content itself.
+Safe to run again: it only adds what is missing, and never changes an existing account's password
+or roles. See `articles.demo` for the content itself.
 """
 
 from django.conf import settings
@@ -19,20 +20,31 @@ class Command(BaseCommand):
         parser.add_argument(
             "--password",
             default=DEFAULT_PASSWORD,
-            help="Password for the demo editor and author accounts (default: %(default)s).",
+            help="Password for the demo editor and author accounts it creates "
+            "(default: %(default)s); existing accounts keep theirs.",
         )
 
     def handle(self, *args, password, **options):
         summary = demo_content_load(password=password)
         admin_url = f"{settings.SITE_URL}{reverse('admin:index')}"
+        accounts = "\n".join(
+            f"  {role}: username {username!r}, "
+            + (
+                "an existing account: its password and roles are left unchanged"
+                if username in summary.existing_accounts
+                else f"password {password!r}"
+            )
+            for role, username in (
+                ("editor", summary.editor_username),
+                ("author", summary.author_username),
+            )
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo content: {summary.published} published, {summary.scheduled} scheduled and "
                 f"{summary.drafts} draft articles; {summary.sections} sections, "
                 f"{summary.authors} authors, {summary.pages} pages "
                 f"({summary.created} rows created by this run).\n"
-                f"Log in at {admin_url}\n"
-                f"  editor: username {summary.editor_username!r}, password {password!r}\n"
-                f"  author: username {summary.author_username!r}, password {password!r}"
+                f"Log in at {admin_url}\n{accounts}"
             )
         )

@@ -7,7 +7,7 @@ DEV_ENV := DEBUG=1
 
 .DEFAULT_GOAL := help
 .PHONY: help install run worker migrate seed test test-unit test-e2e lint format check-migrations \
-	bench bench-subscriptions
+	bench bench-search bench-subscriptions
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
@@ -64,6 +64,7 @@ format: install ## Apply ruff's fixes and formatting
 # A database of its own unless DATABASE_URL says otherwise; DEBUG stays off (it keeps every query).
 BENCH_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/ewview_bench)
 N ?= 100000
+SEARCH_ARTICLES ?= 50000
 ARTICLES ?= 1000
 COMMENTS ?= 200
 DURATION ?= 10
@@ -73,6 +74,10 @@ bench: install ## Pages/s against a bare gunicorn (ARTICLES=1000 COMMENTS=200 DU
 	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench-only-not-a-secret \
 		$(PY) -m bench.pages --articles $(ARTICLES) --comments $(COMMENTS) \
 		--duration $(DURATION) --rounds $(ROUNDS)
+
+bench-search: install ## Search latency over generated articles (SEARCH_ARTICLES=50000), reused between runs
+	DATABASE_URL=$(or $(SEARCH_BENCH_DATABASE_URL),postgres://postgres@127.0.0.1:5432/ewview_bench_search) \
+		SECRET_KEY=bench-only-not-a-secret $(PY) -m bench.search --articles $(SEARCH_ARTICLES)
 
 bench-subscriptions: install ## Email N subscribers (N=100000) through two workers into an SMTP sink
 	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench-only-not-a-secret \

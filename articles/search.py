@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from html import unescape
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
@@ -63,6 +64,35 @@ def search_vectors_update(article_ids) -> None:
             part = SearchVector(Value(text, output_field=TextField()), weight=weight, config=config)
             vector = part if vector is None else vector + part
         Article.objects.filter(pk=article.pk).update(search_vector=vector)
+
+
+# The same vector as above for every article at once, in the database: after an import, or a
+# change of SEARCH_CONFIG (`manage.py search_reindex`).
+_REBUILD = """
+UPDATE articles_article AS a SET search_vector =
+    setweight(to_tsvector(%(config)s, coalesce(a.title, '')), 'A')
+    || setweight(to_tsvector(%(config)s, coalesce(a.standfirst, '')), 'B')
+    || setweight(to_tsvector(%(config)s, regexp_replace(a.body, '<[^>]+>', ' ', 'g')), 'C')
+    || setweight(to_tsvector(%(config)s, coalesce((
+        SELECT string_agg(au.name, ' ') FROM articles_author au
+        JOIN articles_article_authors aa ON aa.author_id = au.id WHERE aa.article_id = a.id
+    ), '')), 'D')
+    || setweight(to_tsvector(%(config)s, coalesce((
+        SELECT string_agg(t.name, ' ') FROM taggit_tag t
+        JOIN taggit_taggeditem ti ON ti.tag_id = t.id
+        WHERE ti.content_type_id = %(article_type)s AND ti.object_id = a.id
+    ), '')), 'D')
+"""
+
+
+def search_vectors_rebuild() -> int:
+    """Recompute every article's search vector in one statement; how many (PostgreSQL only)."""
+    if not _postgresql():
+        return 0
+    article_type = ContentType.objects.get_for_model(Article).pk
+    with connection.cursor() as cursor:
+        cursor.execute(_REBUILD, {"config": settings.SEARCH_CONFIG, "article_type": article_type})
+        return cursor.rowcount
 
 
 def _article_saved(sender, instance, raw=False, **kwargs):

@@ -173,3 +173,16 @@ def test_the_fallback_without_postgresql_finds_articles_with_every_word():
     articles = _search_fallback(Article.objects.published(), SearchRequest(text="water power"))
 
     assert [a.title for a in articles] == ["Water and power"]
+
+
+def test_reindexing_finds_articles_loaded_without_signals_and_in_a_new_language(settings):
+    from django.core.management import call_command
+
+    article = ArticleFactory(title="Elections")
+    Article.objects.filter(pk=article.pk).update(title="Élections", search_vector=None)
+    settings.SEARCH_CONFIG = "french"
+    assert found("élection") == []
+
+    call_command("search_reindex", verbosity=0)
+
+    assert found("élection") == ["Élections"]

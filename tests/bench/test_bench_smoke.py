@@ -53,3 +53,17 @@ def test_bench_pages_prints_every_row_without_errors():
     assert "Peak RSS (VmHWM) per web worker: site" in output
     assert "comment thread (30 comments), cold:" in output
     assert "year archive" in output
+
+
+def test_bench_search_prints_each_kind_of_query():
+    env = {**os.environ, "DATABASE_URL": _smoke_database_url(), "BENCH_REDIS_URL": REDIS_URL}
+    command = [sys.executable, "-m", "bench.search", "--articles", "120", "--queries", "2"]
+    command += ["--rounds", "1"]
+
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
+
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    for kind in ("one word", "two words", "phrase", "prefix", "reference"):
+        assert any(line.startswith(kind) for line in output.splitlines()), output
+    assert "SQL queries per search page: at most" in output

@@ -23,7 +23,7 @@ from django.contrib.postgres.search import (
     SearchVector,
 )
 from django.db import connection
-from django.db.models import F, Func, Q, QuerySet, TextField, Value
+from django.db.models import F, Func, Q, QuerySet, Subquery, TextField, Value
 from django.db.models.signals import m2m_changed, post_save
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
@@ -31,6 +31,8 @@ from taggit.models import Tag, TaggedItem
 
 from .models import Article, Author
 
+# At most this many matches, the newest, are ranked and counted.
+SEARCH_CANDIDATES = 500
 # Longer queries are cut here: no reader types more, and ts_query cost grows with it.
 QUERY_MAX_LENGTH = 200
 _PREFIX = re.compile(r"(?<![\w\"])(\w+)\*")
@@ -194,22 +196,35 @@ def _search_postgresql(articles: QuerySet, request: SearchRequest) -> QuerySet:
     plain_body = Func(
         F("body"), Value("<[^>]+>"), Value(" "), Value("g"), function="regexp_replace"
     )
-    found = articles.filter(search_vector=query).annotate(
-        rank=SearchRank(F("search_vector"), query),
-        headline=SearchHeadline(
-            plain_body,
-            query,
-            config=settings.SEARCH_CONFIG,
-            start_sel=_START,
-            stop_sel=_STOP,
-            max_words=35,
-            min_words=15,
-            max_fragments=2,
-        ),
+    # Ranked among the newest SEARCH_CANDIDATES matches only: a word in most of the archive
+    # would otherwise read and rank every article's vector (most of a second at 50,000).
+    newest = articles.filter(search_vector=query).order_by("-published_at", "-pk")
+    candidates = newest.values("pk")[:SEARCH_CANDIDATES]
+    found = (
+        Article.objects.for_listing()
+        .filter(pk__in=Subquery(candidates))
+        .annotate(
+            rank=SearchRank(F("search_vector"), query),
+            headline=SearchHeadline(
+                plain_body,
+                query,
+                config=settings.SEARCH_CONFIG,
+                start_sel=_START,
+                stop_sel=_STOP,
+                max_words=35,
+                min_words=15,
+                max_fragments=2,
+            ),
+        )
     )
     if request.order == "date":
         return found.order_by("-published_at", "-pk")
     return found.order_by("-rank", "-published_at", "-pk")
+
+
+def search_capped(count: int) -> bool:
+    """Whether `count` results are the cap rather than all that match."""
+    return _postgresql() and count >= SEARCH_CANDIDATES
 
 
 def _query(text: str) -> SearchQuery:

@@ -9,7 +9,7 @@ from taggit.models import Tag
 
 from .cache import PublishedPaginator, published_depends_on
 from .models import Article, Author, Page, Section
-from .search import SearchRequest, search
+from .search import SEARCH_CANDIDATES, SearchRequest, search, search_capped
 
 
 class PublicPageMixin:
@@ -139,9 +139,12 @@ class SearchView(generic.ListView):
         return settings.ARTICLES_PER_PAGE
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {
+        context = super().get_context_data(**kwargs)
+        return context | {
             "search": self.search,
             "sections": Section.objects.order_by("name"),
+            "capped": search_capped(context["paginator"].count),
+            "cap": SEARCH_CANDIDATES,
         }
 
 

@@ -186,3 +186,15 @@ def test_reindexing_finds_articles_loaded_without_signals_and_in_a_new_language(
     call_command("search_reindex", verbosity=0)
 
     assert found("élection") == ["Élections"]
+
+
+def test_a_word_in_more_articles_than_are_ranked_says_so(client, monkeypatch):
+    monkeypatch.setattr("articles.search.SEARCH_CANDIDATES", 3)
+    monkeypatch.setattr("articles.views.SEARCH_CANDIDATES", 3)
+    for n in range(5):
+        ArticleFactory(title=f"Refugees {n}", published_at=timezone.now() - timedelta(hours=n))
+
+    html = page(client, "refugees")
+
+    assert "More than 3 articles match" in html
+    assert found("refugees") == ["Refugees 0", "Refugees 1", "Refugees 2"]

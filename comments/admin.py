@@ -6,13 +6,25 @@ notifies followers exactly as a comment published at once would.
 """
 
 from django.contrib import admin, messages
-from django.db.models import Count, Q
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
+from django.views.decorators.http import require_POST
 
 from .models import BlockedItem, Comment, CommentReport, PendingComment
+from .notifications import approval_notice_queue
 from .selectors import AWAITING_MODERATION, open_reports_exist
-from .services import comment_published, comments_approve, comments_mark_spam
+from .services import (
+    CommentsClosed,
+    comment_published,
+    commenter_identity,
+    comments_approve,
+    comments_mark_spam,
+    moderator_reply,
+)
 
 AWAITING = "awaiting"
 
@@ -94,6 +106,7 @@ class CommentAdmin(admin.ModelAdmin):
     list_per_page = 50
     readonly_fields = [
         "article_link",
+        "in_reply_to",
         "state",
         "held_because",
         "user",
@@ -101,22 +114,70 @@ class CommentAdmin(admin.ModelAdmin):
         "submit_date",
     ]
     fieldsets = [
-        (None, {"fields": ["article_link", "state"]}),
+        (None, {"fields": ["article_link", "in_reply_to", "state"]}),
         ("Commenter", {"fields": ["user_name", "user_email", "user_url", "user", "ip_address"]}),
         ("Comment", {"fields": ["comment", "submit_date", "followup"]}),
         ("Moderation", {"fields": ["held_because", "is_public", "is_spam", "is_removed"]}),
     ]
     inlines = [CommentReportInline]
     actions = ["approve_selected", "mark_spam", "mark_spam_and_block"]
+    change_form_template = "admin/comments/comment/change_form.html"
 
     def get_queryset(self, request):
-        # The article of every row in one query, whatever the page's length.
+        # The article and the answered commenter of every row in one query, whatever the
+        # page's length. (django-comments-xtd gives a thread's first comment its own id as
+        # parent.)
+        parent = Comment.objects.filter(pk=OuterRef("parent_id")).exclude(pk=OuterRef("pk"))
         return (
             super()
             .get_queryset(request)
             .prefetch_related("content_object")
-            .annotate(open_reports=Count("reports", filter=Q(reports__resolved=False)))
+            .annotate(
+                open_reports=Count("reports", filter=Q(reports__resolved=False)),
+                parent_name=Subquery(parent.values("user_name")[:1]),
+            )
         )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        name, _ = commenter_identity(request.user)
+        extra_context = {**(extra_context or {}), "reply_name": name}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        reply = self.admin_site.admin_view(require_POST(self.reply_view))
+        return [
+            path("<int:object_id>/reply/", reply, name="comments_comment_reply"),
+            *super().get_urls(),
+        ]
+
+    def reply_view(self, request, object_id):
+        """Publish a moderator's reply to this comment, under their own name."""
+        comment = get_object_or_404(Comment, pk=object_id)
+        if not self.has_change_permission(request, comment):
+            raise PermissionDenied
+        text = request.POST.get("reply", "").strip()
+        change_page = reverse("admin:comments_comment_change", args=[comment.pk])
+        if not text:
+            self.message_user(request, "Write a reply before sending it.", messages.ERROR)
+            return redirect(change_page)
+        try:
+            reply = moderator_reply(parent=comment, user=request.user, text=text)
+        except CommentsClosed:
+            self.message_user(
+                request,
+                "Comments on this article are closed: no reply was published.",
+                messages.ERROR,
+            )
+            return redirect(change_page)
+        self.message_user(
+            request,
+            format_html(
+                'Your reply is published: <a href="{}">see it on the site</a>.',
+                reply.get_absolute_url(),
+            ),
+            messages.SUCCESS,
+        )
+        return redirect(change_page)
 
     def has_add_permission(self, request):
         return False  # comments are written by readers, under an article
@@ -141,7 +202,25 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="Comment")
     def excerpt(self, obj) -> str:
-        return Truncator(obj.comment).chars(80)
+        text = Truncator(obj.comment).chars(80)
+        if getattr(obj, "parent_name", None):
+            return format_html("<small>↳ reply to {}</small><br>{}", obj.parent_name, text)
+        return text
+
+    @admin.display(description="In reply to")
+    def in_reply_to(self, obj) -> str:
+        if obj.parent_id in (None, 0, obj.pk):
+            return "— (starts a thread)"
+        parent = Comment.objects.filter(pk=obj.parent_id).first()
+        if parent is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a> ({}): <q>{}</q>',
+            reverse("admin:comments_comment_change", args=[parent.pk]),
+            parent.user_name,
+            self.state(parent).lower(),
+            Truncator(parent.comment).chars(300),
+        )
 
     @admin.display(description="State")
     def state(self, obj) -> str:
@@ -163,9 +242,12 @@ class CommentAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        # Ticking "public" by hand tells followers, like the approve action (and only once).
+        # Ticking "public" by hand tells followers, like the approve action (and only once),
+        # and the commenter whose held comment it was.
         if "is_public" in form.changed_data and obj.is_public:
             comment_published(comment=obj)
+            if not form.initial.get("is_spam") and not obj.is_removed:
+                approval_notice_queue(comment=obj)
 
     # Actions
 

@@ -81,5 +81,18 @@ def _followup_queue(comment: Comment, article: Article, *, email: str, name: str
     )
 
 
+def approval_notice_queue(*, comment: Comment) -> None:
+    """Tell a commenter, once, that a moderator published their held comment."""
+    if not comment.user_email:
+        return
+    context = {"comment": comment, "article": comment.content_object}
+    email_queue(
+        email_render("emails/comments/approved", context),
+        to=comment.user_email,
+        kind="comment-approved",
+        key=f"comment-approved:{comment.pk}",
+    )
+
+
 def mute_token(email: str, article: Article) -> str:
     return make_token({"email": email.lower(), "article": article.pk}, salt=MUTE_SALT)

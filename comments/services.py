@@ -10,7 +10,9 @@ from datetime import datetime
 from django import forms
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from articles.models import Article
@@ -18,7 +20,7 @@ from core.ratelimit import client_ip, hit, mailbox, window_end
 from subscriptions.services import TooManySignups, subscriber_signup
 
 from .models import BlockedItem, Comment, CommentReport, PendingComment
-from .notifications import confirmation_queue
+from .notifications import approval_notice_queue, confirmation_queue
 from .policy import hold_reasons, publishes_unmoderated
 from .tasks import notify_followers
 
@@ -82,8 +84,41 @@ def comment_submit(*, tmp_comment, request) -> dict:
 
 
 def commenter_identity(user) -> tuple[str, str]:
-    """The name and address a signed-in reader's comments carry: their account's own."""
-    return user.get_full_name() or user.get_username(), user.email
+    """The name and address a signed-in reader's comments carry: their account's own, and for a
+    writer, the name of their author profile, as on their bylines."""
+    try:
+        name = user.author_profile.name
+    except ObjectDoesNotExist:
+        name = user.get_full_name() or user.get_username()
+    return name, user.email
+
+
+def moderator_reply(*, parent: Comment, user, text: str) -> Comment:
+    """A moderator's answer from admin, published at once under their name.
+
+    A held comment is approved first: a public reply must not hang under a hidden one. Past the
+    deepest level, the reply joins the parent's own conversation, as on the site.
+    """
+    if not parent.is_public or parent.is_spam:
+        comments_approve(comments=[parent])
+    if not parent.allow_thread():
+        parent = Comment.objects.get(pk=parent.parent_id)
+    name, email = commenter_identity(user)
+    data = {
+        "content_type_id": parent.content_type_id,
+        "object_pk": parent.object_pk,
+        "site_id": parent.site_id,
+        "user_id": user.pk,
+        "user_name": name,
+        "user_email": email,
+        "user_url": "",
+        "comment": text,
+        "submit_date": timezone.now().isoformat(),
+        "ip_address": None,
+        "parent_id": parent.pk,
+        "followup": False,
+    }
+    return comment_create(data=data, moderator=True)
 
 
 def _wants_new_posts(request) -> bool:
@@ -217,17 +252,22 @@ def comment_published(*, comment: Comment) -> None:
 def comments_approve(*, comments) -> int:
     """Publish held comments and settle readers' reports on them; returns how many it published.
 
-    Each newly public comment notifies exactly as if it had been public at once.
+    Each newly public comment notifies exactly as if it had been public at once, and its author
+    hears that it was approved.
     """
     comments = list(comments)
     approved = 0
     for comment in comments:
         if comment.is_public and not comment.is_spam:
             continue
+        was_held = not comment.is_spam
         comment.is_public = True
         comment.is_spam = False
         comment.save(update_fields=["is_public", "is_spam"])
         comment_published(comment=comment)
+        if was_held and not comment.is_removed:
+            # Only a comment that waited: one taken back from spam was never "held" to them.
+            approval_notice_queue(comment=comment)
         approved += 1
     # A moderator who approves a reported comment has judged the reports.
     CommentReport.objects.filter(comment__in=[c.pk for c in comments]).update(resolved=True)

@@ -178,7 +178,9 @@ def test_ticking_public_in_the_change_form_notifies_followers(admin_client, arti
     assert response.status_code == 302
     held.refresh_from_db()
     assert held.is_public and held.comment == "Held for a moderator, typo fixed"
-    assert [message.to for message in mail.outbox] == [["follower@example.org"]]
+    assert sorted(message.to for message in mail.outbox) == sorted(
+        [["follower@example.org"], [held.user_email]]
+    )
 
 
 def test_a_comment_cannot_be_both_public_and_spam(admin_client, article):
@@ -219,7 +221,10 @@ def test_approve_publishes_and_notifies_followers_once(admin_client, article, ru
     held.refresh_from_db()
     assert held.is_public
     assert not held.reports.filter(resolved=False).exists()
-    assert [message.to for message in mail.outbox] == [["follower@example.org"]]
+    # The follower hears of the comment, and its author that it was approved.
+    assert sorted(message.to for message in mail.outbox) == sorted(
+        [["follower@example.org"], [held.user_email]]
+    )
     assert "Held for a moderator" in admin_client.get(article.get_absolute_url()).content.decode()
 
 

@@ -153,7 +153,8 @@ def test_approving_a_held_comment_notifies_as_if_it_had_been_public_at_once(
 
     run_tasks(lambda: comments_approve(comments=[comment]))
 
-    assert recipients() == ["ann@example.org", "bob@example.org"]
+    # The followers, and Dan, whose comment it is, told it was approved.
+    assert recipients() == ["ann@example.org", "bob@example.org", "dan@example.org"]
     assert Comment.objects.get(pk=comment.pk).notified_at is not None
 
 

@@ -15,8 +15,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
+
+from core.dates import datetime_shown
 
 from .cache import article_pages_changed
 from .forms import ArticleAdminForm, AuthorAdminForm
@@ -37,7 +38,7 @@ def _site_url(article: Article) -> str:
 
 
 def _short_datetime(value) -> str:
-    return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+    return datetime_shown(value)
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -179,9 +180,13 @@ class ArticleAdmin(admin.ModelAdmin):
     # Forms and saving
 
     def get_changeform_initial_data(self, request):
+        # A writer (no publishing) writes their own pieces: their byline comes filled in. An
+        # editor often writes up a colleague's, so chooses the byline, themselves included.
         initial = super().get_changeform_initial_data(request)
+        if "authors" in initial or self.has_publish_permission(request):
+            return initial
         own_profile = Author.objects.filter(user=request.user).values_list("pk", flat=True)
-        if "authors" not in initial and own_profile:
+        if own_profile:
             initial["authors"] = list(own_profile)
         return initial
 
@@ -205,6 +210,7 @@ class ArticleAdmin(admin.ModelAdmin):
             self._report_state(request, obj)
         elif SAVE_DRAFT in request.POST:
             article_unpublish(article=obj)
+            self._report_state(request, obj)
         else:
             # "Update" keeps the status; a new publication time is announced when it comes.
             super().save_model(request, obj, form, change)
@@ -215,13 +221,23 @@ class ArticleAdmin(admin.ModelAdmin):
             message = format_html(
                 "“{}” is scheduled for {}.", obj.title, _short_datetime(obj.published_at)
             )
-        else:
+        elif obj.state == Article.State.PUBLISHED:
             message = format_html(
                 "“{}” is published: <a href='{}'>view it on the site</a>.",
                 obj.title,
                 obj.get_absolute_url(),
             )
-        self.message_user(request, message, messages.SUCCESS)
+        else:
+            message = format_html("“{}” is saved as a draft.", obj.title)
+        # Said instead of Django's "was added/changed successfully": one message per save.
+        request._article_message = message
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        ours = getattr(request, "_article_message", None)
+        if ours is not None and level == messages.SUCCESS:
+            request._article_message = None
+            message = ours
+        super().message_user(request, message, level, *args, **kwargs)
 
     def _continue_after_draft(self, request):
         # "Save draft" keeps the editor on the article, like "Save and continue editing".

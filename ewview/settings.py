@@ -145,6 +145,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env("TIME_ZONE", "Europe/London")
+# Dates as the site writes them, in the admin too (ewview/formats).
+FORMAT_MODULE_PATH = ["ewview.formats"]
 USE_I18N = True
 USE_TZ = True
 

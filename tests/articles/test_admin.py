@@ -515,3 +515,51 @@ def test_new_article_is_bylined_to_the_writer_by_default(author_user):
     response = author_client.get(reverse(ADD_URL))
 
     assert response.context["adminform"].form.initial["authors"] == [profile.pk]
+
+
+# Bylines, messages and dates as the newsroom expects
+
+
+def test_an_editor_chooses_the_byline_a_writer_gets_their_own(editor, author_user):
+    editor_client, editor_user = editor
+    writer_client, writer_user = author_user
+    editor_profile = AuthorFactory(name="Eda Editor", user=editor_user)
+    writer_profile = AuthorFactory(name="Will Writer", user=writer_user)
+
+    editor_form = editor_client.get(reverse(ADD_URL)).context["adminform"].form
+    writer_form = writer_client.get(reverse(ADD_URL)).context["adminform"].form
+
+    assert editor_form.initial.get("authors") in (None, [])
+    assert editor_profile in editor_form.fields["authors"].queryset  # "me" is one click away
+    assert writer_form.initial["authors"] == [writer_profile.pk]
+
+
+def test_scheduling_says_so_once_in_the_sites_date_format(editor_client):
+    later = timezone.localtime(timezone.now() + timedelta(days=2)).replace(hour=7, minute=24)
+
+    response = editor_client.post(
+        reverse(ADD_URL), article_data(**local_parts(later), _publish="Publish"), follow=True
+    )
+
+    shown = [str(message) for message in response.context["messages"]]
+    expected = f"“Oil and the strait” is scheduled for {later.day} {later:%B %Y}, 07:24."
+    assert shown == [expected]
+
+
+def test_saving_a_draft_says_one_thing(editor_client):
+    response = editor_client.post(
+        reverse(ADD_URL), article_data(_save_draft="Save draft"), follow=True
+    )
+
+    assert [str(m) for m in response.context["messages"]] == [
+        "“Oil and the strait” is saved as a draft."
+    ]
+
+
+def test_the_article_list_writes_dates_as_the_site_does(editor_client):
+    moment = timezone.localtime(timezone.now()).replace(year=2026, month=3, day=4, hour=9, minute=5)
+    ArticleFactory(title="Dated", published_at=moment)
+
+    listing = editor_client.get(reverse(CHANGELIST_URL)).content.decode()
+
+    assert "4 March 2026, 09:05" in listing

@@ -6,6 +6,7 @@ they save stays a draft whatever they post.
 """
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -27,6 +28,16 @@ from .publication import article_publish, article_unpublish, publication_schedul
 # Names of the submit buttons in templates/admin/articles/article/submit_line.html.
 SAVE_DRAFT = "_save_draft"
 PUBLISH = "_publish"
+
+
+def _for_viewer(display):
+    """`display(article, user)` as the admin calls a read-only field: with the article alone."""
+
+    def shown(article):
+        return display(article, _viewer.get())
+
+    shown.short_description = getattr(display, "short_description", display.__name__)
+    return shown
 
 
 def _site_url(article: Article) -> str:
@@ -64,9 +75,14 @@ class ArticlePanel:
     """A read-only section another app adds to an article's change page (`article_panel_add`)."""
 
     title: str
-    # Shown as a read-only field of this name: an `admin.display`-decorated function(article).
+    # Shown as a read-only field of this name: an `admin.display`-decorated
+    # function(article, user), the user so that it links only where they may go.
     name: str
-    display: Callable[[Article], str]
+    display: Callable[[Article, object], str]
+
+
+# Who is looking at the change page now: a panel's display gets it (ModelAdmins are shared).
+_viewer: ContextVar = ContextVar("article_admin_viewer", default=None)
 
 
 def article_panel_add(panel: ArticlePanel) -> None:
@@ -127,9 +143,10 @@ class ArticleAdmin(admin.ModelAdmin):
         if self.has_publish_permission(request):
             return queryset
         own = Q(created_by=request.user)
-        if self.has_moderate_comments_permission(request):
-            # Moderators close and open discussions: every article that has or will have one,
-            # but nobody's drafts.
+        if not request.user.has_perm("articles.add_article"):
+            # Staff who write nothing (moderators closing discussions, subscriber managers
+            # following an article's emails): every article that is or will be public, but
+            # nobody's drafts.
             return queryset.filter(own | Q(status=Article.Status.PUBLISHED))
         return queryset.filter(own)
 
@@ -149,8 +166,17 @@ class ArticleAdmin(admin.ModelAdmin):
         # The admin finds a read-only field by name on the ModelAdmin: a panel's is its display.
         for panel in type(self).panels:
             if panel.name == name:
-                return panel.display
+                return _for_viewer(panel.display)
         raise AttributeError(name)
+
+    def changeform_view(self, request, *args, **kwargs):
+        token = _viewer.set(request.user)
+        try:
+            response = super().changeform_view(request, *args, **kwargs)
+            # Rendered now, while the panels can still tell who is looking.
+            return response.render() if hasattr(response, "render") else response
+        finally:
+            _viewer.reset(token)
 
     # Columns and read-only fields
 

@@ -7,6 +7,8 @@ from django.contrib.auth.models import Group, Permission
 EDITORS = "Editor"
 AUTHORS = "Author"
 MODERATORS = "Comment moderator"
+# Subscribers are personal data: their addresses and what was sent to each are for this role.
+SUBSCRIBER_MANAGERS = "Subscriber manager"
 
 # Moderators keep spam out: they approve, mark as spam, delete, edit the blocklist and close
 # discussions on articles (an action on the article list), but write nothing.
@@ -33,12 +35,23 @@ ROLE_PERMISSIONS = {
         "articles.add_article", "articles.change_article", "articles.delete_article",
         "articles.view_article", "articles.view_author", "articles.view_section", "taggit.view_tag",
     ],
-    MODERATORS: ["articles.view_article", *MODERATION_PERMISSIONS],
+    # The sections and authors an article's page links to are public knowledge anyway.
+    MODERATORS: [
+        "articles.view_article", "articles.view_section", "articles.view_author",
+        *MODERATION_PERMISSIONS,
+    ],
+    SUBSCRIBER_MANAGERS: [
+        "subscriptions.view_subscriber", "subscriptions.change_subscriber",
+        "subscriptions.delete_subscriber", "subscriptions.view_delivery",
+        "subscriptions.view_digest", "core.view_outgoingemail", "articles.view_article",
+        "articles.view_section", "articles.view_author",
+    ],
 }  # fmt: skip
 
 
 def ensure_roles(**kwargs) -> None:
-    """Create the Editor, Author and Comment moderator groups with exactly their permissions."""
+    """Create the Editor, Author, Comment moderator and Subscriber manager groups with exactly
+    their permissions."""
     # post_migrate reaches apps one at a time: make sure every app's permissions exist already.
     labels = {perm.split(".")[0] for codenames in ROLE_PERMISSIONS.values() for perm in codenames}
     for label in labels:

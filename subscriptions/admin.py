@@ -204,21 +204,24 @@ def article_delivery_counts(article) -> dict[str, int]:
 
 
 @admin.display(description="Email deliveries")
-def email_deliveries(article) -> str:
+def email_deliveries(article, user) -> str:
     counts = article_delivery_counts(article)
     if not any(counts.values()):
         return "No subscriber emails (yet): they go out when the article becomes public."
     Status = Delivery.Status
-    link = reverse("admin:subscriptions_delivery_changelist") + f"?article__id__exact={article.pk}"
-    return format_html(
+    summary = format_html(
         "Sent (accepted by the mail server): {} · Failed: {} · Waiting or sending: {} · "
-        'Skipped (no longer subscribed): {} · <a href="{}">See each one</a>',
+        "Skipped (no longer subscribed): {}",
         counts[Status.SENT],
         counts[Status.FAILED],
         counts[Status.PENDING] + counts[Status.SENDING],
         counts[Status.SKIPPED],
-        link,
     )
+    # Each delivery names its subscriber: the list is for those who may see subscribers.
+    if user is None or not user.has_perm("subscriptions.view_delivery"):
+        return summary
+    link = reverse("admin:subscriptions_delivery_changelist") + f"?article__id__exact={article.pk}"
+    return format_html('{} · <a href="{}">See each one</a>', summary, link)
 
 
 # The article's change page shows what its subscriber emails did.

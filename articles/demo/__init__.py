@@ -26,6 +26,8 @@ from .pictures import picture, portrait
 DEFAULT_PASSWORD = "ewview-demo-editor"
 EDITOR_USERNAME = "editor"
 AUTHOR_USERNAME = "author"
+# A superuser for trying every part of admin on a development site (never with DEBUG off).
+ADMIN_USERNAME = "admin"
 
 SECTIONS = [
     ("gulf-analysis", "Gulf Analysis", "Diplomacy, security and money in the Gulf and its waters."),
@@ -55,13 +57,17 @@ class DemoSummary:
     pages: int
     editor_username: str
     author_username: str
+    admin_username: str | None = None
     # Accounts that were there before this run: their password and roles were left alone.
     existing_accounts: tuple[str, ...] = ()
 
 
 @transaction.atomic
-def demo_content_load(*, password: str) -> DemoSummary:
-    """Create whatever demo accounts and content are missing; leave existing rows as they are."""
+def demo_content_load(*, password: str, admin: bool = False) -> DemoSummary:
+    """Create whatever demo accounts and content are missing; leave existing rows as they are.
+
+    With `admin`, also a superuser who may open everything (for development sites only).
+    """
     ensure_roles()  # normally done by migrate; the accounts below need the groups
     created = 0
     users = {}
@@ -77,6 +83,11 @@ def demo_content_load(*, password: str) -> DemoSummary:
         created += new
         if not new:
             existing_accounts.append(username)
+    if admin:
+        new = _admin_ensure(password=password)
+        created += new
+        if not new:
+            existing_accounts.append(ADMIN_USERNAME)
 
     sections = {}
     for position, (slug, name, description) in enumerate(SECTIONS, start=1):
@@ -126,8 +137,18 @@ def demo_content_load(*, password: str) -> DemoSummary:
         pages=Page.objects.filter(slug__in=[page.slug for page in pages]).count(),
         editor_username=EDITOR_USERNAME,
         author_username=AUTHOR_USERNAME,
+        admin_username=ADMIN_USERNAME if admin else None,
         existing_accounts=tuple(existing_accounts),
     )
+
+
+def _admin_ensure(*, password: str) -> bool:
+    """The demo superuser, created if missing (an existing account is left as it is)."""
+    users = get_user_model().objects
+    if users.filter(username=ADMIN_USERNAME).exists():
+        return False
+    users.create_superuser(ADMIN_USERNAME, f"{ADMIN_USERNAME}@example.org", password)
+    return True
 
 
 def _staff_user_ensure(*, username, first_name, last_name, group, password):

@@ -98,3 +98,22 @@ def test_seed_demo_authors_have_photo_renditions_and_articles_link_to_each_other
     ]
     assert len(linking) >= 6
     assert not any("<script" in article.body.lower() for article in Article.objects.all())
+
+
+def test_a_development_site_gets_a_login_that_opens_everything(client, settings):
+    settings.DEBUG = True
+
+    output = seed()
+
+    assert "everything (superuser, development only): username 'admin'" in output
+    assert client.login(username="admin", password=DEFAULT_PASSWORD)
+    assert client.get("/admin/subscriptions/subscriber/").status_code == 200
+
+
+def test_a_production_site_never_gets_the_demo_superuser(settings):
+    settings.DEBUG = False
+
+    output = seed()
+
+    assert "admin" not in [u.username for u in get_user_model().objects.all()]
+    assert "superuser" not in output

@@ -25,7 +25,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, password, **options):
-        summary = demo_content_load(password=password)
+        # The all-powerful demo login only where nobody else can reach it.
+        summary = demo_content_load(password=password, admin=settings.DEBUG)
         admin_url = f"{settings.SITE_URL}{reverse('admin:index')}"
         accounts = "\n".join(
             f"  {role}: username {username!r}, "
@@ -35,9 +36,11 @@ class Command(BaseCommand):
                 else f"password {password!r}"
             )
             for role, username in (
+                ("everything (superuser, development only)", summary.admin_username),
                 ("editor", summary.editor_username),
                 ("author", summary.author_username),
             )
+            if username
         )
         self.stdout.write(
             self.style.SUCCESS(

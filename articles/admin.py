@@ -10,13 +10,20 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import ClassVar
 
+import reversion
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_permission_codename
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.views.decorators.http import require_POST
+from reversion.admin import VersionAdmin
 
 from core.dates import datetime_shown
 
@@ -24,6 +31,7 @@ from .cache import article_pages_changed
 from .forms import ArticleAdminForm, AuthorAdminForm
 from .models import Article, Author, Page, Section
 from .publication import article_publish, article_unpublish, publication_schedule
+from .revisions import version_diff, version_restore, versions
 
 # Names of the submit buttons in templates/admin/articles/article/submit_line.html.
 SAVE_DRAFT = "_save_draft"
@@ -90,8 +98,83 @@ def article_panel_add(panel: ArticlePanel) -> None:
     ArticleAdmin.panels = [*ArticleAdmin.panels, panel]
 
 
+class RevisionsMixin:
+    """Earlier versions on the change page (django-reversion's VersionAdmin keeps them): who
+    saved each and when, a comparison with the current text, and a way to restore one."""
+
+    def _url_name(self, view: str) -> str:
+        return f"admin:{self.opts.app_label}_{self.opts.model_name}_{view}"
+
+    def get_urls(self):
+        compare = self.admin_site.admin_view(self.compare_view)
+        restore = self.admin_site.admin_view(require_POST(self.restore_view))
+        route = "<path:object_id>/history/<int:version_id>/"
+        return [
+            path(f"{route}compare/", compare, name=self._url_name("compare")[6:]),
+            path(f"{route}restore/", restore, name=self._url_name("restore")[6:]),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description="Earlier versions")
+    def revisions(self, obj) -> str:
+        if obj is None or obj.pk is None:
+            return "—"
+        rows = [
+            (
+                datetime_shown(version.revision.date_created),
+                version.revision.user or "someone",
+                reverse(self._url_name("compare"), args=[obj.pk, version.pk]),
+            )
+            for version in versions(obj)
+        ]
+        if not rows:
+            return "None yet: each save from now on keeps one."
+        items = format_html_join(
+            "", '<li>{} by {} · <a href="{}">compare with now, or restore</a></li>', rows
+        )
+        return format_html('<ul class="revisions">{}</ul>', items)
+
+    def _version(self, request, object_id, version_id, *, change: bool):
+        obj = self.get_object(request, unquote(object_id))
+        allowed = self.has_change_permission if change else self.has_view_or_change_permission
+        if obj is None or not allowed(request, obj):
+            raise PermissionDenied
+        return obj, get_object_or_404(versions(obj, most=None), pk=version_id)
+
+    def compare_view(self, request, object_id, version_id):
+        obj, version = self._version(request, object_id, version_id, change=False)
+        saved = datetime_shown(version.revision.date_created)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": obj,
+            "version": version,
+            "diffs": version_diff(obj, version),
+            "title": f"“{obj}” now, against the version of {saved}",
+            "restore_url": reverse(self._url_name("restore"), args=[obj.pk, version.pk]),
+            "can_restore": self.has_change_permission(request, obj),
+        }
+        return TemplateResponse(request, "admin/articles/compare.html", context)
+
+    def restore_view(self, request, object_id, version_id):
+        """Put the version's text back; the article keeps its state (a draft stays a draft,
+        a published article is updated), and the restore is itself a new version."""
+        obj, version = self._version(request, object_id, version_id, change=True)
+        saved = datetime_shown(version.revision.date_created)
+        with reversion.create_revision():
+            version_restore(obj, version)
+            reversion.set_user(request.user)
+            reversion.set_comment(f"Restored the version of {saved}")
+        self.message_user(request, f"The version of {saved} is restored.", messages.SUCCESS)
+        return redirect(self._url_name("change"), obj.pk)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        # django-reversion's own revert saves every field it kept, not only the writing.
+        return redirect(self._url_name("compare"), object_id, version_id)
+
+
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(RevisionsMixin, VersionAdmin):
     # What other apps show about an article (subscriptions: its emails), see article_panel_add.
     panels: ClassVar[list[ArticlePanel]] = []
 
@@ -105,12 +188,13 @@ class ArticleAdmin(admin.ModelAdmin):
     ordering = [F("published_at").desc(nulls_first=True), "-created_at"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["authors"]
-    readonly_fields = ["state_label", "preview_link"]
+    readonly_fields = ["state_label", "preview_link", "revisions"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "section", "authors", "tags", "standfirst", "body"]}),
         ("Featured image", {"fields": ["image", "image_alt", "image_caption", "image_credit"]}),
         ("Publication", {"fields": ["state_label", "published_at", "preview_link"]}),
         ("Discussion", {"fields": ["comments_open"]}),
+        ("Revisions", {"fields": ["revisions"], "classes": ["collapse"]}),
     ]
     actions = ["publish_now", "revert_to_draft", "close_comments", "open_comments"]
 
@@ -170,13 +254,10 @@ class ArticleAdmin(admin.ModelAdmin):
         raise AttributeError(name)
 
     def changeform_view(self, request, *args, **kwargs):
-        token = _viewer.set(request.user)
-        try:
-            response = super().changeform_view(request, *args, **kwargs)
-            # Rendered now, while the panels can still tell who is looking.
-            return response.render() if hasattr(response, "render") else response
-        finally:
-            _viewer.reset(token)
+        # Left set for the rest of the request: the page is rendered after this returns (and
+        # django-reversion renders a version's page again with another template).
+        _viewer.set(request.user)
+        return super().changeform_view(request, *args, **kwargs)
 
     # Columns and read-only fields
 
@@ -345,7 +426,9 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Page)
-class PageAdmin(admin.ModelAdmin):
+class PageAdmin(RevisionsMixin, VersionAdmin):
     list_display = ["title", "slug", "updated_at"]
     search_fields = ["title", "body"]
     prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["revisions"]
+    fields = ["title", "slug", "body", "revisions"]

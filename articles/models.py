@@ -1,3 +1,4 @@
+import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
@@ -135,6 +136,13 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
+# What a revision keeps and restores: the writing, never the publication state or counters.
+@reversion.register(
+    fields=[
+        "title", "slug", "section", "authors", "standfirst", "body",
+        "image", "image_alt", "image_caption", "image_credit",
+    ]
+)  # fmt: skip
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -273,6 +281,7 @@ def validate_page_slug(value: str) -> None:
         raise ValidationError("“%(slug)s” is used by the site itself.", params={"slug": value})
 
 
+@reversion.register(fields=["title", "slug", "body"])
 class Page(models.Model):
     """A static page such as “About”, “Introduction” or “Donate”, at /<slug>/."""
 

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "taggit",
     "django_prose_editor",
+    "reversion",
     "core",
     "articles",
     "comments",

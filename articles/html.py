@@ -1,5 +1,9 @@
 """The one place that decides which HTML an editor may put on a page."""
 
+import re
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django_prose_editor.fields import create_sanitizer
 
 # What the admin editor offers; the sanitiser allows exactly the HTML these produce.
@@ -37,3 +41,26 @@ _sanitize = create_sanitizer(EDITOR_EXTENSIONS)
 def sanitize_html(html: str | None) -> str:
     """Return editor HTML with every tag, attribute and URL scheme the editor can't make removed."""
     return _sanitize(html or "")
+
+
+def media_addresses_relative(html: str) -> str:
+    """Our own media, pasted with the address it had in someone's browser, as a site-relative
+    address: `http://127.0.0.1:8000/media/a.jpg` works on no other machine, `/media/a.jpg` on
+    every one."""
+    if not settings.MEDIA_URL.startswith("/"):
+        return html  # media in a bucket: its addresses are the only ones there are
+    hosts = {urlsplit(settings.SITE_URL).netloc, "localhost", "127.0.0.1"}
+    hosts |= {host for host in settings.ALLOWED_HOSTS if host and "*" not in host}
+
+    def relative(match: re.Match) -> str:
+        host = urlsplit(match["address"]).netloc
+        bare = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+        if host in hosts or bare in hosts:
+            return f'{match["attribute"]}="{match["path"]}"'
+        return match[0]
+
+    pattern = (
+        r'(?P<attribute>src|href)="(?P<address>https?://[^/"]+)'
+        rf'(?P<path>{re.escape(settings.MEDIA_URL)}[^"]*)"'
+    )
+    return re.sub(pattern, relative, html)

@@ -11,7 +11,7 @@ from taggit.managers import TaggableManager
 
 from core.urls import reverse_cached
 
-from .html import EDITOR_CONFIG, sanitize_html
+from .html import EDITOR_CONFIG, media_addresses_relative, sanitize_html
 from .images import Rendition, make_renditions, normalised, rendition_url, srcset
 
 AUTHOR_PHOTO_RENDITIONS = (Rendition("sq128", 128, 128), Rendition("sq256", 256, 256))
@@ -227,7 +227,7 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.body = sanitize_html(self.body)
+        self.body = media_addresses_relative(sanitize_html(self.body))
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         new_image = _prepare_upload(self.image)
@@ -299,7 +299,7 @@ class Page(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.body = sanitize_html(self.body)
+        self.body = media_addresses_relative(sanitize_html(self.body))
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -563,3 +563,31 @@ def test_the_article_list_writes_dates_as_the_site_does(editor_client):
     listing = editor_client.get(reverse(CHANGELIST_URL)).content.decode()
 
     assert "4 March 2026, 09:05" in listing
+
+
+def test_an_image_pasted_with_the_sites_own_address_is_stored_site_relative(editor_client):
+    body = (
+        '<figure><img src="http://127.0.0.1:8000/media/library/a.jpg" alt="A"></figure>'
+        '<p><a href="https://elsewhere.example/media/b.jpg">theirs</a></p>'
+    )
+
+    editor_client.post(reverse(ADD_URL), article_data(body=body, _save_draft="Save draft"))
+
+    stored = Article.objects.get().body
+    assert 'src="/media/library/a.jpg"' in stored
+    assert 'href="https://elsewhere.example/media/b.jpg"' in stored
+
+
+def test_existing_bodies_with_the_sites_own_addresses_are_normalised_once():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    article = ArticleFactory()
+    pasted = '<p><img src="http://localhost:8000/media/x.png" alt="x"></p>'
+    Article.objects.filter(pk=article.pk).update(body=pasted)
+
+    import_module("articles.migrations.0006_media_addresses_relative").normalise(apps, None)
+
+    article.refresh_from_db()
+    assert 'src="/media/x.png"' in article.body

@@ -28,8 +28,8 @@ from reversion.admin import VersionAdmin
 from core.dates import datetime_shown
 
 from .cache import article_pages_changed
-from .forms import ArticleAdminForm, AuthorAdminForm
-from .models import Article, Author, Page, Section
+from .forms import ArticleAdminForm, AuthorAdminForm, LibraryImageAdminForm
+from .models import Article, Author, LibraryImage, Page, Section
 from .publication import article_publish, article_unpublish, publication_schedule
 from .revisions import version_diff, version_restore, versions
 
@@ -432,3 +432,41 @@ class PageAdmin(RevisionsMixin, VersionAdmin):
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["revisions"]
     fields = ["title", "slug", "body", "revisions"]
+
+
+@admin.register(LibraryImage)
+class LibraryImageAdmin(admin.ModelAdmin):
+    """Images uploaded once, each with its alternative text and credit, for any article's body."""
+
+    form = LibraryImageAdminForm
+    list_display = ["thumbnail", "alt", "credit", "size", "created_at"]
+    list_display_links = ["thumbnail", "alt"]
+    search_fields = ["alt", "caption", "credit", "file"]
+    date_hierarchy = "created_at"
+    fields = ["file", "alt", "caption", "credit", "to_insert"]
+    readonly_fields = ["to_insert"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="Image")
+    def thumbnail(self, obj) -> str:
+        return format_html(
+            '<img src="{}" width="96" alt="" loading="lazy">', obj.srcset().split(" ")[0]
+        )
+
+    @admin.display(description="Size")
+    def size(self, obj) -> str:
+        return f"{obj.width} × {obj.height}" if obj.width else "—"
+
+    @admin.display(description="To put it in an article")
+    def to_insert(self, obj) -> str:
+        if obj.pk is None:
+            return "Save the image first."
+        return format_html(
+            "In the body's editor, choose “Insert figure” and give this address: "
+            "<code>{}</code>. Readers get it at the right size for their screen.",
+            obj.address,
+        )

@@ -50,3 +50,8 @@ class ArticleAdminForm(forms.ModelForm):
 class AuthorAdminForm(forms.ModelForm):
     def clean_photo(self):
         return checked_image(self.cleaned_data.get("photo"))
+
+
+class LibraryImageAdminForm(forms.ModelForm):
+    def clean_file(self):
+        return checked_image(self.cleaned_data.get("file"))

@@ -16,6 +16,8 @@ class Rendition:
     width: int
     # With a height the image is cropped to fill the box; without, the aspect ratio is kept.
     height: int | None = None
+    # "JPEG" for every browser, or "WEBP", smaller, for those that take it (<picture>).
+    fmt: str = "JPEG"
 
 
 def normalised(fieldfile: FieldFile, *, max_px: int) -> ContentFile:
@@ -41,7 +43,8 @@ def normalised(fieldfile: FieldFile, *, max_px: int) -> ContentFile:
 def rendition_name(name: str, rendition: Rendition) -> str:
     path = PurePosixPath(name)
     # The whole name, extension included: "a.jpg" and "a.png" must not share renditions.
-    return str(path.parent / "renditions" / f"{path.name}.{rendition.label}.jpg")
+    extension = "webp" if rendition.fmt == "WEBP" else "jpg"
+    return str(path.parent / "renditions" / f"{path.name}.{rendition.label}.{extension}")
 
 
 def make_renditions(fieldfile: FieldFile, renditions: tuple[Rendition, ...]) -> None:
@@ -62,7 +65,7 @@ def make_renditions(fieldfile: FieldFile, renditions: tuple[Rendition, ...]) -> 
                 name = rendition_name(fieldfile.name, rendition)
                 if storage.exists(name):
                     storage.delete(name)
-                storage.save(name, ContentFile(_encode(image, "JPEG")))
+                storage.save(name, ContentFile(_encode(image, rendition.fmt)))
     finally:
         fieldfile.close()
 
@@ -84,7 +87,7 @@ def srcset(fieldfile: FieldFile, renditions: tuple[Rendition, ...], *, width: in
 
 
 def _encode(image: Image.Image, fmt: str) -> bytes:
-    if fmt == "JPEG" and image.mode not in {"RGB", "L"}:
+    if fmt in {"JPEG", "WEBP"} and image.mode not in {"RGB", "L"}:
         # JPEG has no alpha: flatten transparent images onto white.
         background = Image.new("RGB", image.size, "white")
         background.paste(image, mask=image.convert("RGBA").getchannel("A"))

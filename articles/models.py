@@ -20,6 +20,11 @@ FEATURED_IMAGE_RENDITIONS = (
     Rendition("w960", 960),
     Rendition("w1600", 1600),
 )
+# Images in an article's body: JPEG for every browser, WebP for those that take it.
+BODY_IMAGE_RENDITIONS = (
+    *FEATURED_IMAGE_RENDITIONS,
+    *(Rendition(r.label, r.width, fmt="WEBP") for r in FEATURED_IMAGE_RENDITIONS),
+)
 # Top-level URL words a static page's slug must not take.
 RESERVED_PAGE_SLUGS = {
     "admin", "section", "tag", "author", "search", "feed", "preview", "subscribe", "comments",
@@ -313,3 +318,61 @@ def _prepare_upload(fieldfile) -> bool:
     replacement = normalised(fieldfile, max_px=settings.IMAGE_MAX_PX)
     setattr(fieldfile.instance, fieldfile.field.attname, replacement)
     return True
+
+
+class LibraryImage(models.Model):
+    """An image uploaded once and put into any article's body (admin → Image library)."""
+
+    file = models.ImageField(
+        "image",
+        upload_to="library/%Y/%m/",
+        width_field="width",
+        height_field="height",
+        help_text="Large images are scaled down; smaller copies are made for phones.",
+    )
+    width = models.PositiveIntegerField(null=True, editable=False)
+    height = models.PositiveIntegerField(null=True, editable=False)
+    alt = models.CharField(
+        "alternative text",
+        max_length=250,
+        help_text="What the image shows, for readers who cannot see it.",
+    )
+    caption = models.CharField(max_length=300, blank=True)
+    credit = models.CharField(max_length=150, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "library image"
+
+    def __str__(self):
+        return self.alt
+
+    def save(self, *args, **kwargs):
+        new_file = _prepare_upload(self.file)
+        super().save(*args, **kwargs)
+        if new_file:
+            make_renditions(self.file, BODY_IMAGE_RENDITIONS)
+
+    @property
+    def address(self) -> str:
+        """The site-relative address an article's body refers to it by."""
+        return self.file.url
+
+    def srcset(self, fmt: str = "JPEG") -> str:
+        renditions = tuple(r for r in BODY_IMAGE_RENDITIONS if r.fmt == fmt)
+        if fmt == "JPEG":
+            return srcset(self.file, renditions, width=self.width or 0)
+        return ", ".join(
+            f"{rendition_url(self.file, r)} {r.width}w"
+            for r in renditions
+            if r.width < (self.width or 0)
+        )

@@ -27,6 +27,8 @@ ROLE_PERMISSIONS = {
         "articles.add_author", "articles.change_author", "articles.view_author",
         "articles.add_section", "articles.change_section", "articles.view_section",
         "articles.add_page", "articles.change_page", "articles.view_page",
+        "articles.add_libraryimage", "articles.change_libraryimage",
+        "articles.delete_libraryimage", "articles.view_libraryimage",
         "taggit.add_tag", "taggit.change_tag", "taggit.delete_tag", "taggit.view_tag",
         *MODERATION_PERMISSIONS,
     ],
@@ -34,6 +36,7 @@ ROLE_PERMISSIONS = {
     AUTHORS: [
         "articles.add_article", "articles.change_article", "articles.delete_article",
         "articles.view_article", "articles.view_author", "articles.view_section", "taggit.view_tag",
+        "articles.add_libraryimage", "articles.view_libraryimage",
     ],
     # The sections and authors an article's page links to are public knowledge anyway.
     MODERATORS: [

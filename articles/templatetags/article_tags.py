@@ -3,6 +3,7 @@ from django.template import engines
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from articles.body import body_for_readers
 from articles.cache import PUBLISHED, next_publication_due
 from articles.models import Article, Section
 from articles.search import snippet
@@ -118,3 +119,9 @@ def page_url(context, number):
     params = context["request"].GET.copy()
     params["page"] = number
     return "?" + params.urlencode()
+
+
+@register.simple_tag
+def body_html(body):
+    """An article's or page's body as readers get it: library images made responsive."""
+    return body_for_readers(body)

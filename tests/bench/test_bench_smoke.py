@@ -12,8 +12,8 @@ from django.conf import settings
 from bench.pages import REFERENCE, ROWS
 
 ROOT = Path(__file__).resolve().parents[2]
-# Databases of their own: the bench wipes its rows and flushes its Redis database.
-DATABASE_NAME = "ewview_bench_smoke"
+# Databases of their own: the bench wipes its rows and flushes its Redis database. Named after
+# the test database, so that runs against different ones never share it.
 REDIS_URL = "redis://127.0.0.1:6379/8"
 
 
@@ -30,7 +30,8 @@ def _smoke_database_url() -> str:
         _needs("the benchmark needs PostgreSQL (set DATABASE_URL)")
     password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
     port = db["PORT"] or 5432
-    return f"postgres://{db['USER']}{password}@{db['HOST']}:{port}/{DATABASE_NAME}"
+    name = f"{db['NAME']}_bench_smoke"
+    return f"postgres://{db['USER']}{password}@{db['HOST']}:{port}/{name}"
 
 
 def test_bench_pages_prints_every_row_without_errors():

@@ -69,8 +69,7 @@ def test_queue_lists_held_comments_with_their_reasons(admin_client, article):
 
     assert "Cheap pills here" in page
     assert "Sam Spammer<br><small>sam@spam.example</small>" in page
-    assert "links: 3, first comment" in page
-    assert '<td class="field-state">Held</td>' in page
+    assert '<td class="field-moderation">Held<br>links: 3, first comment</td>' in page
     assert f'<a href="{article.get_absolute_url()}">Talks resume</a>' in page
     assert "Already public" not in page
 

@@ -93,7 +93,7 @@ class ArticlePreview(PreviewBase):
 
     def __init__(self, article: Article):
         self.article = article
-        self.url = absolute_url(article.get_absolute_url())
+        self.url = canonical_url(article.get_absolute_url())
         self.title = article.title
         self.description = summary(article.standfirst or strip_html(article.body))
         self.image = featured_image(article) or logo_image()

@@ -2,7 +2,7 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from articles import previews
+from articles import previews, sharing
 from articles.cache import PUBLISHED, next_publication_due
 from core import pagecache
 
@@ -40,3 +40,12 @@ def link_preview_tags(context):
 def json_ld(data: dict) -> SafeString:
     """Structured data for a <script type="application/ld+json"> element."""
     return mark_safe(previews.json_ld(data))
+
+
+@register.inclusion_tag("articles/includes/_share_links.html")
+def share_links(article):
+    """Plain links sharing a published article (none for a draft: they would lead nowhere)."""
+    if not article.is_published():
+        return {}
+    url = previews.canonical_url(article.get_absolute_url())
+    return {"url": url, "links": sharing.share_links(url=url, title=article.title)}

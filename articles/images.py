@@ -80,7 +80,9 @@ def largest(
 ) -> tuple[str, int, int]:
     """(url, width, height) of the image at most as wide as the widest rendition: the original
     when it is no wider, else that rendition (a full-size upload may weigh megabytes)."""
-    widest = max((r for r in renditions if not r.height), key=lambda r: r.width)
+    # JPEG: the one format every link preview reads.
+    scaled = [r for r in renditions if not r.height and r.fmt == "JPEG"]
+    widest = max(scaled, key=lambda r: r.width)
     if width <= widest.width:
         return fieldfile.url, width, height
     return (rendition_url(fieldfile, widest), *scaled_size(width, height, widest.width))

@@ -1,5 +1,6 @@
 """Image handling with Pillow: uploads are normalised and renditions made once, on save."""
 
+import math
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import PurePosixPath
@@ -61,7 +62,7 @@ def make_renditions(fieldfile: FieldFile, renditions: tuple[Rendition, ...]) -> 
                     image = ImageOps.fit(source, (rendition.width, rendition.height))
                 else:
                     image = source.copy()
-                    image.thumbnail((rendition.width, rendition.width * 10))
+                    image.thumbnail(_box(rendition.width))
                 name = rendition_name(fieldfile.name, rendition)
                 if storage.exists(name):
                     storage.delete(name)
@@ -74,6 +75,39 @@ def rendition_url(fieldfile: FieldFile, rendition: Rendition) -> str:
     return fieldfile.storage.url(rendition_name(fieldfile.name, rendition))
 
 
+def largest(
+    fieldfile: FieldFile, renditions: tuple[Rendition, ...], *, width: int, height: int
+) -> tuple[str, int, int]:
+    """(url, width, height) of the image at most as wide as the widest rendition: the original
+    when it is no wider, else that rendition (a full-size upload may weigh megabytes)."""
+    # JPEG: the one format every link preview reads.
+    scaled = [r for r in renditions if not r.height and r.fmt == "JPEG"]
+    widest = max(scaled, key=lambda r: r.width)
+    if width <= widest.width:
+        return fieldfile.url, width, height
+    return (rendition_url(fieldfile, widest), *scaled_size(width, height, widest.width))
+
+
+def scaled_size(width: int, height: int, box_width: int) -> tuple[int, int]:
+    """The size Pillow's thumbnail() gives a width × height image in make_renditions' box.
+
+    Pillow rounds each side to whichever whole number keeps the aspect ratio closest.
+    """
+    box_width, box_height = _box(box_width)
+    if box_width >= width and box_height >= height:
+        return width, height
+    aspect = width / height
+
+    def closest(number, key):
+        return max(min(math.floor(number), math.ceil(number), key=key), 1)
+
+    if box_width / box_height >= aspect:
+        return closest(box_height * aspect, key=lambda n: abs(aspect - n / box_height)), box_height
+    return box_width, closest(
+        box_width / aspect, key=lambda n: 0 if n == 0 else abs(aspect - box_width / n)
+    )
+
+
 def srcset(fieldfile: FieldFile, renditions: tuple[Rendition, ...], *, width: int) -> str:
     """`<img srcset>` candidates: renditions narrower than the original, then the original."""
     candidates = [
@@ -84,6 +118,11 @@ def srcset(fieldfile: FieldFile, renditions: tuple[Rendition, ...], *, width: in
     if not any(r.height for r in renditions):
         candidates.append(f"{fieldfile.url} {width}w")
     return ", ".join(candidates)
+
+
+def _box(width: int) -> tuple[int, int]:
+    # As wide as asked and, in effect, as tall as the image is.
+    return width, width * 10
 
 
 def _encode(image: Image.Image, fmt: str) -> bytes:

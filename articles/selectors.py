@@ -5,11 +5,17 @@ from django.db.models import Prefetch, prefetch_related_objects
 from .models import Article, Author
 
 
-def article_surroundings(article: Article) -> dict:
-    """The article's authors and tags, related articles, and the previous and next ones."""
+def article_authors_and_tags(article: Article) -> None:
+    """Read the article's authors (by name) and tags once, for everything on its page that shows
+    them: a second call on the same article costs no query."""
     prefetch_related_objects(
         [article], Prefetch("authors", queryset=Author.objects.order_by("name")), "tags"
     )
+
+
+def article_surroundings(article: Article) -> dict:
+    """The article's authors and tags, related articles, and the previous and next ones."""
+    article_authors_and_tags(article)
     published = Article.objects.published()
     tag_ids = [tag.pk for tag in article.tags.all()]
     neighbours = published.only("title", "slug", "published_at", "status")

@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db import models
@@ -7,6 +9,7 @@ from django.views import generic
 from django.views.generic import dates
 from taggit.models import Tag
 
+from . import previews
 from .cache import PublishedPaginator, published_depends_on
 from .models import Article, Author, Page, Section
 from .search import SEARCH_CANDIDATES, SearchRequest, search, search_capped
@@ -19,6 +22,19 @@ class PublicPageMixin:
         # Before any query: the page must not be stored under versions newer than its data.
         published_depends_on(request)
         return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        return context | {"link_preview": self.link_preview(context)}
+
+    def link_preview(self, context) -> previews.PreviewBase:
+        """What the page's head tells link previews and search engines (articles.previews)."""
+        return previews.other_page_preview(self.request.path)
+
+
+def page_number(context) -> int:
+    page = context.get("page_obj")
+    return page.number if page is not None else 1
 
 
 class PublishedArticlesMixin(PublicPageMixin):
@@ -44,12 +60,18 @@ class PublishedArticlesMixin(PublicPageMixin):
 class HomeView(PublishedArticlesMixin, generic.ListView):
     template_name = "articles/home.html"
 
+    def link_preview(self, context):
+        return previews.home_preview(page_number=page_number(context))
+
 
 class ArticleDetailView(PublishedArticlesMixin, dates.DateDetailView):
     # Authors, tags and related articles are read only when the page's cached fragment of them
     # is out of date (see the article_main tag).
     def get_queryset(self):
         return Article.objects.published().select_related("section")
+
+    def link_preview(self, context):
+        return previews.ArticlePreview(self.object)
 
 
 class ArticlePreviewView(PermissionRequiredMixin, generic.DetailView):
@@ -70,7 +92,10 @@ class ArticlePreviewView(PermissionRequiredMixin, generic.DetailView):
         raise Http404
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {"preview": True}
+        return super().get_context_data(**kwargs) | {
+            "preview": True,
+            "link_preview": previews.ArticlePreview(self.object),
+        }
 
 
 class YearArchiveView(PublishedArticlesMixin, dates.YearArchiveView):
@@ -78,10 +103,26 @@ class YearArchiveView(PublishedArticlesMixin, dates.YearArchiveView):
     allow_empty = False
     template_name = "articles/archive_year.html"
 
+    def link_preview(self, context):
+        return previews.archive_preview(
+            path=self.request.path,
+            period=context["year"],
+            monthly=False,
+            page_number=page_number(context),
+        )
+
 
 class MonthArchiveView(PublishedArticlesMixin, dates.MonthArchiveView):
     allow_empty = False
     template_name = "articles/archive_month.html"
+
+    def link_preview(self, context):
+        return previews.archive_preview(
+            path=self.request.path,
+            period=context["month"],
+            monthly=True,
+            page_number=page_number(context),
+        )
 
 
 class FilteredListView(PublishedArticlesMixin, generic.ListView):
@@ -90,6 +131,8 @@ class FilteredListView(PublishedArticlesMixin, generic.ListView):
     filter_model: type[models.Model]
     filter_lookup: str
     context_key: str
+    # articles.previews' function for the object's page.
+    preview_of: Callable[..., previews.Preview]
 
     def get(self, request, *args, **kwargs):
         self.filter_object = get_object_or_404(self.filter_model, slug=kwargs["slug"])
@@ -101,11 +144,15 @@ class FilteredListView(PublishedArticlesMixin, generic.ListView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {self.context_key: self.filter_object}
 
+    def link_preview(self, context):
+        return self.preview_of(self.filter_object, page_number=page_number(context))
+
 
 class SectionView(FilteredListView):
     template_name = "articles/section_detail.html"
     filter_model = Section
     filter_lookup = context_key = "section"
+    preview_of = staticmethod(previews.section_preview)
 
 
 class TagView(FilteredListView):
@@ -113,6 +160,7 @@ class TagView(FilteredListView):
     filter_model = Tag
     filter_lookup = "tags"
     context_key = "tag"
+    preview_of = staticmethod(previews.tag_preview)
 
 
 class AuthorView(FilteredListView):
@@ -120,6 +168,7 @@ class AuthorView(FilteredListView):
     filter_model = Author
     filter_lookup = "authors"
     context_key = "author"
+    preview_of = staticmethod(previews.author_preview)
 
 
 class SearchView(generic.ListView):
@@ -145,9 +194,15 @@ class SearchView(generic.ListView):
             "sections": Section.objects.order_by("name"),
             "capped": search_capped(context["paginator"].count),
             "cap": SEARCH_CANDIDATES,
+            "link_preview": previews.search_preview(
+                text=self.search.text, page_number=page_number(context)
+            ),
         }
 
 
 class PageView(PublicPageMixin, generic.DetailView):
     model = Page
     template_name = "articles/page_detail.html"
+
+    def link_preview(self, context):
+        return previews.page_preview(self.object)

@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from comments.feeds import ArticleCommentsFeed
+from core.identity import web_manifest
 
 admin.site.site_header = f"{settings.SITE_NAME} administration"
 admin.site.site_title = settings.SITE_NAME
@@ -11,6 +12,7 @@ admin.site.index_title = "Publishing"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("manifest.webmanifest", web_manifest, name="web-manifest"),
     path("comments/", include("comments.urls")),
     # Before the articles' URLs, whose static pages take any top-level slug.
     path("subscribe/", include("subscriptions.urls")),

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from articles.images import Rendition, rendition_name
+from articles.images import Rendition, rendition_name, scaled_size
 from articles.models import Article, Author
 from tests.factories import ArticleFactory, AuthorFactory
 
@@ -209,3 +209,14 @@ def test_unreadable_image_saved_outside_a_form_fails_with_a_clear_error():
     with pytest.raises(ValidationError, match="not an image that can be read"):
         AuthorFactory(photo=SimpleUploadedFile("x.jpg", b"not an image", content_type="image/jpeg"))
     assert not Author.objects.exists()
+
+
+@pytest.mark.parametrize("size", [(799, 333), (701, 999), (777, 555), (640, 20)])
+def test_rendition_sizes_are_known_without_opening_the_file(size):
+    article = ArticleFactory(image=image_upload("odd.jpg", size))
+    rendition = Rendition("w480", 480)
+
+    path = Path(settings.MEDIA_ROOT) / rendition_name(article.image.name, rendition)
+
+    with Image.open(path) as made:
+        assert made.size == scaled_size(*size, 480)

@@ -49,6 +49,13 @@ def article_surroundings(article: Article) -> dict:
     }
 
 
+# What a one-line card (title, time, comments) needs, and its section.
+CARD_LINE_FIELDS = (
+    "title", "slug", "published_at", "status", "comment_count", "section__name",
+    "section__slug", "section__order",
+)  # fmt: skip
+
+
 @dataclass
 class SectionBlock:
     """A section on the front page with its latest articles."""
@@ -76,13 +83,6 @@ def front_page_sections(*, shown: list[Article], per_section: int) -> list[Secti
         block = blocks.setdefault(article.section_id, SectionBlock(article.section, []))
         block.articles.append(article)
     return list(blocks.values())
-
-
-# What a one-line card (title, time, comments) needs, and its section.
-CARD_LINE_FIELDS = (
-    "title", "slug", "published_at", "status", "comment_count", "section__name",
-    "section__slug", "section__order",
-)  # fmt: skip
 
 
 @dataclass

@@ -1,11 +1,14 @@
 """What the stylesheet promises, in a real browser: the phone menu on one line, dark mode from the
 reader's system, visible focus, and a print layout without the site around the article."""
 
+from pathlib import Path
+
 import pytest
 
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 
 PHONE = {"width": 390, "height": 844}
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "design"
 
 
 @pytest.fixture
@@ -16,7 +19,7 @@ def article(transactional_db):
         title="Talks resume in Geneva",
         section=SectionFactory(name="Syria Daily", slug="syria-daily"),
         authors=[AuthorFactory(name="Layla Mansour")],
-        body='<p>Read <a href="https://example.org/report">the report</a> first.</p>',
+        body='<p>Read <a href="https://example.org/report">the report</a> first.</p>' * 30,
     )
 
 
@@ -59,6 +62,10 @@ def test_print_leaves_out_the_site_around_the_article_and_shows_where_links_go(
 
     for selector in [".section-nav", ".sidebar", ".site-search", ".comment-form", ".archive-nav"]:
         assert page.locator(selector).first.evaluate("e => getComputedStyle(e).display") == "none"
-    after = page.locator(".prose a").evaluate("a => getComputedStyle(a, '::after').content")
+    after = page.locator(".prose a").first.evaluate("a => getComputedStyle(a, '::after').content")
     assert after == '" (https://example.org/report)"'
     assert page.locator(".article-title").is_visible()
+    # For a look by eye (test-artifacts/ is not committed).
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.pdf(path=ARTIFACTS / "article-print.pdf")
+    page.screenshot(path=ARTIFACTS / "article-print.png", full_page=True)

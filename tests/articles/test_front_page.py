@@ -2,9 +2,12 @@
 current entry, and what the article page says of its authors, reading time and pingbacks."""
 
 from datetime import timedelta
+from io import BytesIO
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image
 
 from comments.models import Linkback
 from tests.factories import ArticleFactory, AuthorFactory, CommentFactory, SectionFactory
@@ -47,6 +50,20 @@ def test_front_page_leads_with_the_newest_story_then_the_next_then_each_section(
     assert "Story 11<" in energy_block and "Story 13<" in energy_block
     assert "Story 1<" not in energy_block
     assert f'href="{stories[0].section.get_absolute_url()}"' in content
+
+
+def test_the_lead_story_shows_its_picture_large(client, settings):
+    settings.IMAGE_MAX_PX = 1200
+    buffer = BytesIO()
+    Image.new("RGB", (1200, 700), (30, 90, 160)).save(buffer, "JPEG")
+    picture = SimpleUploadedFile("lead.jpg", buffer.getvalue(), content_type="image/jpeg")
+    lead = ArticleFactory(title="Lead story", image=picture)
+
+    content = html(client)
+
+    lead_html = between(content, 'class="lead-story"', "</article>")
+    assert f'src="{lead.image.url}"' in lead_html and "srcset=" in lead_html
+    assert 'width="1200" height="700"' in lead_html
 
 
 def test_later_pages_of_the_front_page_are_a_plain_list(client, settings):

@@ -45,7 +45,10 @@ check-migrations: install ## Fail if a model change has no migration
 test-unit: install ## Unit, view and integration tests
 	$(PY) -m pytest
 
-test-e2e: install ## Browser tests (Playwright driving /usr/bin/chromium)
+test-e2e: install ## Browser tests (Playwright driving /usr/bin/chromium, axe-core from `npm ci`)
+	@if [ -n "$$E2E_REQUIRED" ] && [ ! -f node_modules/axe-core/axe.min.js ]; then \
+		echo "node_modules/axe-core is missing: run \`npm ci\` (the accessibility checks need it)" >&2; \
+		exit 1; fi
 	$(PY) -m pytest -m e2e
 
 test-resilience: install ## Load and fault tests on gunicorn, workers, PostgreSQL, Redis, SMTP (~4 min)

@@ -8,6 +8,9 @@ Two kinds of dependency:
   change these rarely enough that this costs little.
 - one article's own page, `article_page(pk)`: its discussion (which changes far more often, so it
   outdates that article's page only) and whether it is open to comments.
+- COMMENT_COUNTS: the number of comments listings show on their cards (Article.comment_count,
+  kept by the comments app). Only listings depend on it, so a new comment leaves every article
+  page but its own as it was.
 """
 
 from datetime import datetime
@@ -26,6 +29,7 @@ from .models import Article, Author, Page, Section
 from .signals import article_became_public, article_stopped_being_public
 
 PUBLISHED = "articles:published"
+COMMENT_COUNTS = "articles:comment-counts"
 NOTHING_DUE = "nothing scheduled"
 
 
@@ -82,6 +86,11 @@ class PublishedPaginator(Paginator):
 
 def published_changed(**kwargs) -> None:
     pagecache.changed(PUBLISHED)
+
+
+def comment_counts_changed() -> None:
+    """Outdate the listings: an article's count of comments changed."""
+    pagecache.changed(COMMENT_COUNTS)
 
 
 def article_pages_changed(*, article_ids) -> None:

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
@@ -25,6 +26,8 @@ BODY_IMAGE_RENDITIONS = (
     *FEATURED_IMAGE_RENDITIONS,
     *(Rendition(r.label, r.width, fmt="WEBP") for r in FEATURED_IMAGE_RENDITIONS),
 )
+# Silent reading speed for the "N min read" line: a common estimate for news prose.
+WORDS_PER_MINUTE = 230
 # Top-level URL words a static page's slug must not take.
 RESERVED_PAGE_SLUGS = {
     "admin", "section", "tag", "author", "search", "feed", "preview", "subscribe", "comments",
@@ -202,6 +205,12 @@ class Article(models.Model):
         help_text="When the site told subscribers and others that the article became public.",
     )
     comments_open = models.BooleanField(default=True)
+    reading_minutes = models.PositiveSmallIntegerField(
+        default=1, editable=False, help_text="Minutes a reader needs, from the body's word count."
+    )
+    # Kept by the comments app (comments.counts) with one UPDATE whenever a comment changes, so
+    # listings show counts without a query; an article's own save never writes it (see save()).
+    comment_count = models.PositiveIntegerField(default=0, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -231,12 +240,20 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, update_fields=None, **kwargs):
         self.body = media_addresses_relative(sanitize_html(self.body))
+        self.reading_minutes = reading_minutes(self.body)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         new_image = _prepare_upload(self.image)
-        super().save(*args, **kwargs)
+        if update_fields is None and not self._state.adding:
+            # An instance read before a comment arrived must not write back its older count.
+            update_fields = [
+                f.attname
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in _NOT_SAVED_BY_ARTICLE
+            ]
+        super().save(*args, update_fields=update_fields, **kwargs)
         if new_image:
             make_renditions(self.image, FEATURED_IMAGE_RENDITIONS)
 
@@ -266,6 +283,17 @@ class Article(models.Model):
         return self.state == self.State.PUBLISHED
 
     @property
+    def comment_count_label(self) -> str:
+        """“1 comment”, “12 comments”, or nothing when there are none."""
+        if not self.comment_count:
+            return ""
+        return f"{self.comment_count} comment{'' if self.comment_count == 1 else 's'}"
+
+    @property
+    def reading_time_label(self) -> str:
+        return f"{self.reading_minutes} min read"
+
+    @property
     def image_srcset(self) -> str:
         if not self.image:
             return ""
@@ -278,6 +306,16 @@ class Article(models.Model):
         if self.image_width <= FEATURED_IMAGE_RENDITIONS[0].width:
             return self.image.url
         return rendition_url(self.image, FEATURED_IMAGE_RENDITIONS[0])
+
+
+# Columns other code keeps up to date, which Article.save() leaves as they are in the database.
+_NOT_SAVED_BY_ARTICLE = {"comment_count"}
+
+
+def reading_minutes(body_html: str) -> int:
+    """Whole minutes to read the text of `body_html`, at least one."""
+    words = len(strip_tags(body_html).split())
+    return max(1, round(words / WORDS_PER_MINUTE))
 
 
 def validate_page_slug(value: str) -> None:

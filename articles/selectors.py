@@ -1,8 +1,12 @@
 """Reading what the article page shows besides the article's own fields."""
 
-from django.db.models import Prefetch, prefetch_related_objects
+from dataclasses import dataclass
+from datetime import datetime
 
-from .models import Article, Author
+from django.db.models import F, Prefetch, Window, prefetch_related_objects
+from django.db.models.functions import RowNumber
+
+from .models import Article, Author, Section
 
 
 def article_authors_and_tags(article: Article) -> None:
@@ -43,3 +47,53 @@ def article_surroundings(article: Article) -> dict:
         "previous_article": previous_article,
         "next_article": next_article,
     }
+
+
+# What a one-line card (title, time, comments) needs, and its section.
+CARD_LINE_FIELDS = (
+    "title", "slug", "published_at", "status", "comment_count", "section__name",
+    "section__slug", "section__order",
+)  # fmt: skip
+
+
+@dataclass
+class SectionBlock:
+    """A section on the front page with its latest articles."""
+
+    section: Section
+    articles: list[Article]
+
+
+def front_page_sections(*, shown: list[Article], per_section: int) -> list[SectionBlock]:
+    """Each section's latest `per_section` articles not already `shown`, in one query."""
+    latest_first = Window(
+        RowNumber(), partition_by=F("section_id"), order_by=F("published_at").desc()
+    )
+    rows = (
+        Article.objects.published()
+        .exclude(pk__in=[article.pk for article in shown])
+        .select_related("section")
+        .only(*CARD_LINE_FIELDS)
+        .annotate(rank=latest_first)
+        .filter(rank__lte=per_section)
+        .order_by("section__order", "section__name", "rank")
+    )
+    blocks: dict[int, SectionBlock] = {}
+    for article in rows:
+        block = blocks.setdefault(article.section_id, SectionBlock(article.section, []))
+        block.articles.append(article)
+    return list(blocks.values())
+
+
+@dataclass
+class ArchiveYear:
+    year: datetime
+    months: list[datetime]
+
+
+def archive_months() -> list[ArchiveYear]:
+    """Every month with a published article, newest first, grouped by year (local time)."""
+    years: dict[int, ArchiveYear] = {}
+    for month in Article.objects.published().datetimes("published_at", "month", order="DESC"):
+        years.setdefault(month.year, ArchiveYear(month, [])).months.append(month)
+    return list(years.values())

@@ -29,8 +29,13 @@ def is_web_address(url: str) -> bool:
     return bool(url) and urlsplit(url).scheme.lower() in {"http", "https"}
 
 
-def thoughts_heading(count: int, title: str) -> SafeString:
-    """“No comments yet”, “One thought on “title”” or “N thoughts on “title””."""
+def thoughts_heading(count: int, title: str, *, linkbacks: int = 0) -> SafeString:
+    """“No comments yet”, “One thought on “title”” or “N thoughts on “title””; with no comments
+    but pingbacks, “One pingback to “title”” or “N pingbacks to “title””."""
+    if count == 0 and linkbacks:
+        if linkbacks == 1:
+            return format_html("One pingback to “{}”", title)
+        return format_html("{} pingbacks to “{}”", linkbacks, title)
     if count == 0:
         return mark_safe("No comments yet")
     if count == 1:

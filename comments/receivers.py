@@ -7,6 +7,7 @@ from django_comments_xtd.moderation import moderator
 from articles.cache import article_pages_changed
 from articles.models import Article
 
+from .counts import comment_count_refresh
 from .linkbacks import linkbacks_refresh
 from .models import Comment, Linkback
 from .moderation import ArticleCommentModerator
@@ -39,6 +40,7 @@ def on_article_saved(sender, instance, raw=False, **kwargs):
 
 def on_comment_changed(sender, instance, **kwargs):
     article_pages_changed(article_ids=[instance.object_pk])
+    comment_count_refresh(article_id=instance.object_pk)
 
 
 def on_linkback_changed(sender, instance, **kwargs):

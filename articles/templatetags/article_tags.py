@@ -4,13 +4,16 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from articles.body import body_for_readers
-from articles.cache import PUBLISHED, next_publication_due
+from articles.cache import COMMENT_COUNTS, PUBLISHED, next_publication_due
 from articles.models import Article, Section
 from articles.search import snippet
-from articles.selectors import article_surroundings
+from articles.selectors import archive_months, article_surroundings, front_page_sections
 from core import pagecache
 
 register = template.Library()
+
+# Articles in each section's block on the front page.
+SECTION_BLOCK_SIZE = 3
 
 
 @register.simple_tag(takes_context=True)
@@ -33,17 +36,70 @@ def _recent_render(count: int) -> str:
 
 @register.simple_tag(takes_context=True)
 def section_nav(context):
-    """Every section, for the site navigation (one cached fragment for every page)."""
+    """Every section, for the site navigation, the page's own marked (aria-current).
+
+    One cached fragment per menu entry that can be current (the front page, each section page)
+    and one for every other page, not one per address.
+    """
+    request = context.get("request")
+    current = _nav_address(request.path if request else "")
     return pagecache.fragment(
-        context.get("request"),
+        request,
         "section-nav",
         depends_on=(PUBLISHED,),
-        vary=(),
+        vary=(current,),
         render=lambda: render_to_string(
             "articles/includes/_section_nav.html",
-            {"sections": Section.objects.only("name", "slug")},
+            {"sections": Section.objects.only("name", "slug"), "current": current},
         ),
     )
+
+
+def _nav_address(path: str) -> str:
+    """`path` if the menu may link to it (the front page or a section's page), else ""."""
+    if path == "/" or (path.startswith("/section/") and path.count("/") == 3):
+        return path
+    return ""
+
+
+@register.simple_tag(takes_context=True)
+def archive_nav(context):
+    """Links to every month with published articles (one cached fragment for every page)."""
+    request = context.get("request")
+    return pagecache.fragment(
+        request,
+        "archive-nav",
+        depends_on=(PUBLISHED,),
+        vary=(),
+        until=next_publication_due(request),
+        render=lambda: render_to_string(
+            "articles/includes/_archive_nav.html", {"years": archive_months()}
+        ),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def front_page(context, articles):
+    """The front page: the lead story, the next stories, then a block per section.
+
+    `articles`: the first page of the latest articles, lazy, so a cached fragment spares its
+    queries. Shows comment counts, so it is out of date when they change too.
+    """
+    request = context.get("request")
+    return pagecache.fragment(
+        request,
+        "front-page",
+        depends_on=(PUBLISHED, COMMENT_COUNTS),
+        vary=(),
+        until=next_publication_due(request),
+        render=lambda: _front_page_render(list(articles)),
+    )
+
+
+def _front_page_render(articles: list[Article]) -> str:
+    lead, *next_stories = articles or [None]
+    blocks = front_page_sections(shown=articles, per_section=SECTION_BLOCK_SIZE)
+    return _jinja("articles/front.html", lead=lead, next_stories=next_stories, blocks=blocks)
 
 
 @register.simple_tag(takes_context=True)
@@ -58,7 +114,7 @@ def article_cards(context, articles):
     return pagecache.fragment(
         request,
         "article-cards",
-        depends_on=(PUBLISHED,),
+        depends_on=(PUBLISHED, COMMENT_COUNTS),
         vary=(request.path if request else None, page.number if page is not None else None),
         until=next_publication_due(request),
         render=lambda: _jinja("articles/cards.html", articles=articles),

@@ -60,13 +60,16 @@ def thread_render(article, *, page: int) -> str:
     """One page of the thread and the pingbacks, drawn afresh (the bench times this too)."""
     thread = comment_thread(article, page=page)
     presenter = display.ThreadPresenter(replies_open=article.comments_open)
+    linkbacks = list(article_linkbacks(article))
     return (
         engines["jinja2"]
         .get_template("comments/thread.html")
         .render(
             {
-                "heading": display.thoughts_heading(thread.total, article.title),
-                "linkbacks": list(article_linkbacks(article)),
+                "heading": display.thoughts_heading(
+                    thread.total, article.title, linkbacks=len(linkbacks)
+                ),
+                "linkbacks": linkbacks,
                 "site_name": settings.SITE_NAME,
                 "thread": thread,
                 "comments": presenter.comments(thread.nodes),

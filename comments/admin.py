@@ -11,6 +11,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
@@ -242,7 +243,7 @@ class CommentAdmin(admin.ModelAdmin):
             parts.append(self.held_because(obj))
         if getattr(obj, "open_reports", 0):
             parts.append(_reports(obj.open_reports))
-        return format_html_join(format_html("<br>"), "{}", ((part,) for part in parts))
+        return format_html_join(mark_safe("<br>"), "{}", ((part,) for part in parts))
 
     # Saving
 

@@ -5,12 +5,14 @@ from django.views.static import serve
 
 from comments.feeds import ArticleCommentsFeed
 from core.identity import web_manifest
+from core.health import healthz
 
 admin.site.site_header = f"{settings.SITE_NAME} administration"
 admin.site.site_title = settings.SITE_NAME
 admin.site.index_title = "Publishing"
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("manifest.webmanifest", web_manifest, name="web-manifest"),
     path("comments/", include("comments.urls")),

@@ -6,6 +6,10 @@ class SubscriptionsConfig(AppConfig):
     verbose_name = "Email subscriptions"
 
     def ready(self):
+        from core import health
+
+        from . import health as email_health
         from . import receivers
 
         receivers.connect()
+        health.register("email", email_health.pending_emails)

@@ -360,7 +360,12 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     # Django's own line per failed request would repeat ours (core.requestlog).
-    "loggers": {"django.request": {"level": "ERROR"}, "django.server": {"level": "WARNING"}},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING"},
+        # Its greeting at every start, in every command's output.
+        "axes.apps": {"level": "WARNING"},
+    },
 }
 
 # django-axes: an admin login is refused for a while after repeated failures with one username

@@ -4,16 +4,18 @@ on the size of request bodies.
 The policy is one fixed header for the whole site, not a nonce per request: pages are stored
 whole and served to every anonymous reader (core.pagecache), so a nonce inside them would be
 shared by everyone and protect nothing. Pages therefore carry no inline script or style at all;
-the one exception, the rich-text editor's import map in admin (browsers have no external import
-maps), is allowed by its hash.
+the exceptions, in admin only, are the rich-text editor's import map (browsers have no external
+import maps) and the stylesheet its editing engine (Tiptap) adds to the page, allowed by hash.
 """
 
 import base64
 import hashlib
 import re
 from functools import cache as memoize
+from pathlib import Path
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpResponse
@@ -21,19 +23,35 @@ from django.urls import reverse
 from django_prose_editor.widgets import AdminProseEditorWidget
 
 _INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.DOTALL)
+# Tiptap's base stylesheet, a template literal in the editor's bundle.
+_TIPTAP_CSS = re.compile(r"=`(\.ProseMirror \{\n  position: relative;.*?)`", re.DOTALL)
+
+
+def hash_source(text: str) -> str:
+    """A CSP source allowing exactly this inline script or style."""
+    return f"'sha256-{base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()}'"
 
 
 def inline_script_hashes() -> list[str]:
-    """CSP hash sources of the inline scripts admin pages carry: the editor's import map.
+    """The inline scripts admin pages carry: the editor's import map.
 
     The map holds the editor's static file addresses, hashed names included, so its hash is
     computed from what this release renders rather than written down.
     """
-    media = str(AdminProseEditorWidget().media)
     return [
-        f"'sha256-{base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()}'"
-        for body in _INLINE_SCRIPT.findall(media)
+        hash_source(body) for body in _INLINE_SCRIPT.findall(str(AdminProseEditorWidget().media))
     ]
+
+
+def inline_style_hashes() -> list[str]:
+    """The stylesheet the editor's engine adds as a <style> element, read from its bundle.
+
+    Found by its first rule, so an upgrade that changes it shows as a violation in the browser
+    tests (tests/e2e/test_security_policy.py) rather than as a silent failure here.
+    """
+    bundle = finders.find("django_prose_editor/editor.js")
+    match = _TIPTAP_CSS.search(Path(bundle).read_text()) if bundle else None
+    return [hash_source(match.group(1))] if match else []
 
 
 @memoize
@@ -41,6 +59,7 @@ def content_security_policy() -> str:
     """The header's value: settings.CONTENT_SECURITY_POLICY with the inline hashes added."""
     directives = {name: list(sources) for name, sources in settings.CONTENT_SECURITY_POLICY.items()}
     directives["script-src"] = [*directives.get("script-src", ["'self'"]), *inline_script_hashes()]
+    directives["style-src"] = [*directives.get("style-src", ["'self'"]), *inline_style_hashes()]
     return "; ".join(" ".join([name, *sources]) for name, sources in directives.items())
 
 

@@ -128,7 +128,7 @@ def test_restore_refuses_a_database_in_use_unless_asked_to_replace_it(scratch_da
 def example_environment() -> dict[str, str]:
     lines = (DEPLOY / "ewview.env.example").read_text().splitlines()
     pairs = [line.split("=", 1) for line in lines if line and not line.startswith("#")]
-    return dict(pairs)
+    return {name: value.removeprefix('"').removesuffix('"') for name, value in pairs}
 
 
 def test_example_production_environment_passes_the_deploy_check_without_warnings():

@@ -330,8 +330,9 @@ CONTENT_SECURITY_POLICY = {
     "form-action": ["'self'"],
     "frame-ancestors": ["'none'"],
 }
-# Browsers report violations without blocking: for trying a change to the policy on a live site.
-CONTENT_SECURITY_POLICY_REPORT_ONLY = env_bool("CSP_REPORT_ONLY")
+# Browsers report violations (in the console) without blocking: for trying a change to the policy
+# on a live site, and in development, where Django's debug pages are styled inline.
+CONTENT_SECURITY_POLICY_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", DEBUG)
 # Powerful browser features no page of ours uses, turned off for any script that gets in.
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "

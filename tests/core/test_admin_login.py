@@ -50,6 +50,7 @@ def test_right_password_is_refused_after_repeated_failures_until_the_cool_off(
 
     assert locked.status_code == 429
     assert "Sign-in blocked for a while" in locked.content.decode()
+    assert f"{settings.SITE_NAME} administration" in locked.content.decode()
     assert "for 15\xa0minutes" in locked.content.decode()
     assert not signed_in(client)
     with time_machine.travel(timezone.now() + timedelta(minutes=16)):

@@ -369,26 +369,6 @@ LOGGING = {
     },
 }
 
-# django-axes: an admin login is refused for a while after repeated failures with one username
-# from one address; counted in the database, so every web machine sees the same failures.
-AXES_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=int(env("LOGIN_COOLOFF_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
-# The client's address as our proxies reported it, as rate limits see it.
-AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_ip"
-
-# django-otp: with ADMIN_TWO_FACTOR on, staff enter a code from an authenticator app (TOTP) after
-# their password. Add each person's device in admin (OTP_TOTP → TOTP devices) before turning it on.
-ADMIN_TWO_FACTOR = env_bool("ADMIN_TWO_FACTOR")
-OTP_TOTP_ISSUER = env("SITE_NAME", "ewview")
-
-# /healthz (core.health): the oldest due background task or pending email may wait this many
-# seconds before the check reports a failure (no worker running, or one stuck).
-HEALTHZ_MAX_TASK_AGE = int(env("HEALTHZ_MAX_TASK_AGE", "600"))
-HEALTHZ_MAX_DELIVERY_AGE = int(env("HEALTHZ_MAX_DELIVERY_AGE", "1800"))
-
 # ewview
 SITE_NAME = env("SITE_NAME", "ewview")
 SITE_TAGLINE = env("SITE_TAGLINE", "News and analysis")
@@ -496,6 +476,26 @@ PAGE_CACHE_SETTINGS_IN_KEY = [
 # Benchmarks only: a request header that makes the page ("page") or every fragment too
 # ("cold") render afresh, to measure what the cache saves. Unset in production.
 PAGE_CACHE_BYPASS_HEADER = env("PAGE_CACHE_BYPASS_HEADER")
+
+# django-axes: an admin login is refused for a while after repeated failures with one username
+# from one address; counted in the database, so every web machine sees the same failures.
+AXES_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+# The client's address as our proxies reported it, as rate limits see it.
+AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_ip"
+
+# django-otp: with ADMIN_TWO_FACTOR on, staff enter a code from an authenticator app (TOTP) after
+# their password. Add each person's device in admin (OTP_TOTP → TOTP devices) before turning it on.
+ADMIN_TWO_FACTOR = env_bool("ADMIN_TWO_FACTOR")
+OTP_TOTP_ISSUER = SITE_NAME
+
+# /healthz (core.health): the oldest due background task or pending email may wait this many
+# seconds before the check reports a failure (no worker running, or one stuck).
+HEALTHZ_MAX_TASK_AGE = int(env("HEALTHZ_MAX_TASK_AGE", "600"))
+HEALTHZ_MAX_DELIVERY_AGE = int(env("HEALTHZ_MAX_DELIVERY_AGE", "1800"))
 
 # django-taggit
 TAGGIT_CASE_INSENSITIVE = True

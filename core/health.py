@@ -2,22 +2,27 @@
 
 Answers 200 when every check passes, 503 otherwise, with a small JSON body saying which failed.
 Cheap enough to call every few seconds: a query or two on indexed columns and one cache round
-trip. Apps add checks of their own with `register()` (subscriptions: the email queue).
+trip. Apps add checks of their own with `register()` (subscriptions: its deliveries).
 """
 
 import secrets
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Case, Count, F, Min, When
+from django.db.models import Case, Count, F, Min, Q, When
+from django.db.models.functions import Coalesce
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django_tasks_db.models import DBTaskResult, get_date_max
+
+from .models import OutgoingEmail, QueuedEmail, WorkerHeartbeat
 
 
 @dataclass
@@ -49,7 +54,9 @@ def cache_round_trip() -> Check:
 
 
 def task_backlog() -> Check:
-    """Background tasks due and not yet taken by a worker, and how long the oldest has waited."""
+    """Background tasks due and not yet taken by a worker, how long the oldest has waited, and
+    how many workers were seen alive lately."""
+    now = timezone.now()
     due = DBTaskResult.objects.ready().aggregate(
         count=Count("pk"),
         # A task without run_after is stored with the latest date there is: due since enqueued.
@@ -57,10 +64,31 @@ def task_backlog() -> Check:
             Case(When(run_after=get_date_max(), then=F("enqueued_at")), default=F("run_after"))
         ),
     )
+    workers = WorkerHeartbeat.objects.filter(
+        seen_at__gte=now - timedelta(seconds=settings.WORKER_LOST_SECONDS)
+    ).count()
     age = age_seconds(due["oldest"])
     return Check(
         ok=age <= settings.HEALTHZ_MAX_TASK_AGE,
-        details={"ready": due["count"], "oldest_age_seconds": age},
+        details={"ready": due["count"], "oldest_age_seconds": age, "workers": workers},
+    )
+
+
+def email_backlog(model: type[QueuedEmail]) -> Check:
+    """Emails of `model` due to go and not yet sent, and how long the oldest has waited.
+
+    Those waiting out a retry's back-off (the mail server refused for now) are not due yet.
+    """
+    now = timezone.now()
+    due = (
+        model._default_manager.filter(status=QueuedEmail.Status.PENDING)
+        .filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
+        .aggregate(count=Count("pk"), oldest=Min(Coalesce("not_before", "created_at")))
+    )
+    age = age_seconds(due["oldest"])
+    return Check(
+        ok=age <= settings.HEALTHZ_MAX_EMAIL_AGE,
+        details={"pending": due["count"], "oldest_age_seconds": age},
     )
 
 
@@ -71,6 +99,7 @@ def age_seconds(since) -> int:
 register("database", database)
 register("cache", cache_round_trip)
 register("tasks", task_backlog)
+register("outbox", partial(email_backlog, OutgoingEmail))
 
 
 def run_checks() -> dict[str, Check]:

@@ -492,10 +492,11 @@ AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_ip"
 ADMIN_TWO_FACTOR = env_bool("ADMIN_TWO_FACTOR")
 OTP_TOTP_ISSUER = SITE_NAME
 
-# /healthz (core.health): the oldest due background task or pending email may wait this many
-# seconds before the check reports a failure (no worker running, or one stuck).
+# /healthz (core.health): the oldest due background task or email may wait this many seconds
+# before the check reports a failure (no worker running, or one stuck). A big newsletter sent
+# slowly keeps its last emails waiting a while: allow for the provider's sending rate.
 HEALTHZ_MAX_TASK_AGE = int(env("HEALTHZ_MAX_TASK_AGE", "600"))
-HEALTHZ_MAX_DELIVERY_AGE = int(env("HEALTHZ_MAX_DELIVERY_AGE", "1800"))
+HEALTHZ_MAX_EMAIL_AGE = int(env("HEALTHZ_MAX_EMAIL_AGE", "1800"))
 
 # django-taggit
 TAGGIT_CASE_INSENSITIVE = True

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.apps import AppConfig
 
 
@@ -8,8 +10,9 @@ class SubscriptionsConfig(AppConfig):
     def ready(self):
         from core import health
 
-        from . import health as email_health
         from . import receivers
+        from .models import Delivery
 
         receivers.connect()
-        health.register("email", email_health.pending_emails)
+        # Subscribers' articles and digests waiting for a worker to send them.
+        health.register("deliveries", partial(health.email_backlog, Delivery))

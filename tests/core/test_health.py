@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult, get_date_max
 
+from core.models import OutgoingEmail, WorkerHeartbeat
 from core.requestlog import JsonFormatter
 from subscriptions.models import Delivery, Subscriber
 from tests.factories import ArticleFactory
@@ -50,9 +51,9 @@ def test_healthy_site_answers_200_with_every_check(client):
 
     assert response.status_code == 200
     assert body["status"] == "ok"
-    assert set(body["checks"]) == {"database", "cache", "tasks", "email"}
+    assert set(body["checks"]) == {"database", "cache", "tasks", "outbox", "deliveries"}
     assert body["checks"]["tasks"]["details"]["ready"] == 1
-    assert body["checks"]["email"]["details"]["pending"] == 1
+    assert body["checks"]["deliveries"]["details"]["pending"] == 1
     assert 5 <= body["checks"]["tasks"]["details"]["oldest_age_seconds"] < 60
 
 
@@ -88,19 +89,46 @@ def test_tasks_and_emails_scheduled_for_later_are_not_a_backlog(client):
 
     assert response.status_code == 200
     assert body["checks"]["tasks"]["details"]["ready"] == 0
-    assert body["checks"]["email"]["details"]["pending"] == 0
+    assert body["checks"]["deliveries"]["details"]["pending"] == 0
 
 
-def test_email_waiting_longer_than_allowed_answers_503(client, settings):
-    settings.HEALTHZ_MAX_DELIVERY_AGE = 1800
+def test_subscriber_email_waiting_longer_than_allowed_answers_503(client, settings):
+    settings.HEALTHZ_MAX_EMAIL_AGE = 1800
     pending_email(waiting=timedelta(hours=1))
 
     response, body = health(client)
 
     assert response.status_code == 503
-    assert body["checks"]["email"]["ok"] is False
-    assert body["checks"]["email"]["details"]["pending"] == 1
-    assert body["checks"]["email"]["details"]["oldest_age_seconds"] >= 3600
+    assert body["checks"]["deliveries"]["ok"] is False
+    assert body["checks"]["deliveries"]["details"]["pending"] == 1
+    assert body["checks"]["deliveries"]["details"]["oldest_age_seconds"] >= 3600
+    assert body["checks"]["outbox"]["ok"] is True
+
+
+def test_confirmation_email_waiting_longer_than_allowed_answers_503(client, settings):
+    settings.HEALTHZ_MAX_EMAIL_AGE = 1800
+    email = OutgoingEmail.objects.create(
+        kind="comment-confirm", to="reader@example.org", subject="Confirm", text="..."
+    )
+    OutgoingEmail.objects.filter(pk=email.pk).update(created_at=timezone.now() - timedelta(hours=1))
+
+    response, body = health(client)
+
+    assert response.status_code == 503
+    assert body["checks"]["outbox"]["ok"] is False
+    assert body["checks"]["outbox"]["details"]["pending"] == 1
+    assert "reader@example.org" not in response.content.decode()
+
+
+def test_workers_seen_alive_lately_are_counted(client, settings):
+    settings.WORKER_LOST_SECONDS = 60
+    now = timezone.now()
+    WorkerHeartbeat.objects.create(worker_id="alive", seen_at=now - timedelta(seconds=5))
+    WorkerHeartbeat.objects.create(worker_id="gone", seen_at=now - timedelta(minutes=10))
+
+    _, body = health(client)
+
+    assert body["checks"]["tasks"]["details"]["workers"] == 1
 
 
 def test_unreachable_cache_answers_503_without_naming_the_server(client, settings):

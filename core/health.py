@@ -48,9 +48,13 @@ def database() -> Check:
 
 def cache_round_trip() -> Check:
     """A value written to the cache reads back: the shared cache (Redis) is reachable."""
-    key, value = "healthz:probe", secrets.token_hex(8)
+    # A key of its own: checks running at once in several processes must not read each other's.
+    value = secrets.token_hex(8)
+    key = f"healthz:probe:{value}"
     cache.set(key, value, timeout=30)
-    return Check(ok=cache.get(key) == value)
+    ok = cache.get(key) == value
+    cache.delete(key)
+    return Check(ok=ok)
 
 
 def task_backlog() -> Check:

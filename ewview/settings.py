@@ -472,6 +472,7 @@ PAGE_CACHE_QUERY_PARAMETERS = {"page", "cpage"}
 PAGE_CACHE_SETTINGS_IN_KEY = [
     "SITE_NAME", "SITE_TAGLINE", "SITE_URL", "TIME_ZONE", "ARTICLES_PER_PAGE", "COMMENTS_AVATARS",
     "COMMENTS_XTD_MAX_THREAD_LEVEL", "COMMENTS_THREADS_PER_PAGE", "STATIC_URL", "MEDIA_URL",
+    "MEDIA_STORAGE",
 ]  # fmt: skip
 # Benchmarks only: a request header that makes the page ("page") or every fragment too
 # ("cold") render afresh, to measure what the cache saves. Unset in production.

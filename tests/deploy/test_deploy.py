@@ -187,3 +187,32 @@ def test_nginx_accepts_the_site_configuration(tmp_path):
     )
 
     assert result.returncode == 0, result.stderr
+
+
+# systemd
+
+
+def test_systemd_units_are_valid(tmp_path):
+    analyze = shutil.which("systemd-analyze")
+    if not analyze:
+        pytest.skip("systemd-analyze is not installed here")
+    # The units with this checkout in place of /srv/ewview, so their commands exist.
+    for unit in (DEPLOY / "systemd").glob("*.service"):
+        text = unit.read_text().replace("/srv/ewview", str(ROOT))
+        text = text.replace("/etc/ewview/ewview.env", str(DEPLOY / "ewview.env.example"))
+        (tmp_path / unit.name.replace("@.", "@1.")).write_text(text)
+
+    result = subprocess.run(
+        [analyze, "verify", *sorted(str(path) for path in tmp_path.iterdir())],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    complaints = [line for line in result.stderr.splitlines() if "ewview" in line]
+    assert result.returncode == 0, result.stderr
+    assert complaints == []
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        "ewview-web.service",
+        "ewview-worker@1.service",
+    ]

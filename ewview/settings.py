@@ -217,8 +217,11 @@ def media_origins() -> list[str]:
             # Path-style or virtual-hosted addressing: the bucket may come first in the host.
             parts = urlsplit(endpoint)
             return [f"{parts.scheme}://{parts.netloc}", f"{parts.scheme}://*.{parts.netloc}"]
-        bucket = env("S3_BUCKET")
-        return [f"https://{bucket}.s3.amazonaws.com", f"https://{bucket}.s3.*.amazonaws.com"]
+        # AWS: the global address, and the region's (CSP wildcards stand for a first label only).
+        bucket, region = env("S3_BUCKET"), env("S3_REGION")
+        return [f"https://{bucket}.s3.amazonaws.com"] + (
+            [f"https://{bucket}.s3.{region}.amazonaws.com"] if region else []
+        )
     if urlsplit(MEDIA_URL).netloc:
         return [f"{urlsplit(MEDIA_URL).scheme}://{urlsplit(MEDIA_URL).netloc}"]
     return []

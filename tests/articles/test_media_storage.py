@@ -10,6 +10,7 @@ import subprocess
 import sys
 from io import BytesIO
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth.models import Group
@@ -120,14 +121,17 @@ def test_editor_uploads_a_photo_through_admin_into_a_storage_without_paths(
 # Shared storage from the environment
 
 
-def _settings_with(**env) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("S3_", "MEDIA_"))}
-    code = (
-        "import django; django.setup(); from django.conf import settings;"
-        "import json; print(json.dumps({'storage': settings.STORAGES['default'],"
-        "'serve_media': settings.SERVE_MEDIA,"
-        "'img_src': settings.CONTENT_SECURITY_POLICY['img-src']}))"
-    )
+SHOW_STORAGE_SETTINGS = (
+    "import django; django.setup(); from django.conf import settings;"
+    "import json; print(json.dumps({'storage': settings.STORAGES['default'],"
+    "'serve_media': settings.SERVE_MEDIA,"
+    "'img_src': settings.CONTENT_SECURITY_POLICY['img-src']}))"
+)
+
+
+def _settings_with(*, code: str = SHOW_STORAGE_SETTINGS, **env) -> subprocess.CompletedProcess:
+    """Run `code` in a process with these variables (nothing leaves the machine: no request)."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("S3_", "MEDIA_", "AWS_"))}
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
@@ -166,6 +170,49 @@ def test_s3_compatible_bucket_is_configured_from_the_environment():
     # Django does not serve what is not on its disk; browsers may load images from the bucket.
     assert found["serve_media"] is False
     assert "https://s3.example.net" in found["img_src"]
+
+
+def allows(sources: list[str], url: str) -> bool:
+    """Whether a CSP source list lets a page load an image from `url`."""
+    parts = urlsplit(url)
+    for source in sources:
+        scheme, _, host = source.partition("://")
+        if scheme == parts.scheme and (
+            host == parts.netloc
+            or (host.startswith("*.") and parts.netloc.endswith(host.removeprefix("*")))
+        ):
+            return True
+    return False
+
+
+@pytest.mark.parametrize(
+    "place",
+    [
+        {"S3_ENDPOINT_URL": "https://s3.example.net"},
+        {"S3_CUSTOM_DOMAIN": "media.example.org"},
+        {},
+    ],
+    ids=["s3-compatible service", "cdn in front", "aws"],
+)
+def test_readers_browsers_may_load_images_from_where_the_bucket_serves_them(place):
+    pytest.importorskip("boto3", reason="django-storages' S3 backend needs boto3 (the s3 extra)")
+    code = (
+        "import django; django.setup(); from django.core.files.storage import storages;"
+        "from django.conf import settings; import json;"
+        "print(json.dumps({'url': storages['default'].url('authors/ana.jpg'),"
+        "'img_src': settings.CONTENT_SECURITY_POLICY['img-src']}))"
+    )
+    env = {"MEDIA_STORAGE": "s3", "S3_BUCKET": "newsroom-media", "S3_REGION": "eu-west-1"}
+    env |= {"S3_ACCESS_KEY_ID": "key-id", "S3_SECRET_ACCESS_KEY": "secret"} | place
+
+    result = _settings_with(code=code, **env)
+
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    assert found["url"].endswith("/media/authors/ana.jpg")
+    assert allows(found["img_src"], found["url"]), found
+    # A wildcard stands for the first label only; any other form is a source browsers reject.
+    assert all("*" not in source or "://*." in source for source in found["img_src"])
 
 
 def test_local_disk_stays_the_default():

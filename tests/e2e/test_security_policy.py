@@ -116,6 +116,12 @@ def test_admin_article_page_and_its_editor_work_under_the_policy(
     expect(page.locator(".subscriber-counts")).to_have_css("display", "flex")
     page.goto(live_server.url + "/admin/articles/article/add/")
     expect(page.locator(".ProseMirror:visible")).to_have_count(1)
+    # Moderation: the comment list and one comment's page.
+    comment = Comment.objects.filter(object_pk=article.pk).first()
+    page.goto(live_server.url + "/admin/comments/comment/")
+    expect(page.locator("#changelist")).to_be_visible()
+    page.goto(live_server.url + f"/admin/comments/comment/{comment.pk}/change/")
+    expect(page.locator("#comment_form")).to_be_visible()
     assert_clean(page)
 
 

@@ -111,7 +111,7 @@ def test_a_development_site_gets_a_login_that_opens_everything(client, settings)
     output = seed()
 
     assert "everything (superuser, development only): username 'admin'" in output
-    assert client.login(username="admin", password=DEFAULT_PASSWORD)
+    assert client.login(request=HttpRequest(), username="admin", password=DEFAULT_PASSWORD)
     assert client.get("/admin/subscriptions/subscriber/").status_code == 200
 
 

@@ -116,6 +116,8 @@ def test_admin_article_page_and_its_editor_work_under_the_policy(
     expect(page.locator(".subscriber-counts")).to_have_css("display", "flex")
     page.goto(live_server.url + "/admin/articles/article/add/")
     expect(page.locator(".ProseMirror:visible")).to_have_count(1)
+    page.goto(live_server.url + "/admin/articles/libraryimage/add/")
+    expect(page.locator("#libraryimage_form")).to_be_visible()
     # Moderation: the comment list and one comment's page.
     comment = Comment.objects.filter(object_pk=article.pk).first()
     page.goto(live_server.url + "/admin/comments/comment/")

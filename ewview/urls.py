@@ -4,8 +4,8 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from comments.feeds import ArticleCommentsFeed
-from core.identity import web_manifest
 from core.health import healthz
+from core.identity import web_manifest
 
 admin.site.site_header = f"{settings.SITE_NAME} administration"
 admin.site.site_title = settings.SITE_NAME

@@ -7,7 +7,9 @@ non-debug process refuses to run without.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -45,7 +47,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG e
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, on a site that asks staff for a one-time code when ADMIN_TWO_FACTOR is on.
+    "core.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -64,13 +67,20 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "anymail",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # django-comments-xtd must come before django-contrib-comments.
     "django_comments_xtd",
     "django_comments",
 ]
 
 MIDDLEWARE = [
+    # First, so that its line tells how long everything below took, refusals included.
+    "core.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "core.security.SecurityHeadersMiddleware",
+    "core.security.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions, CSRF and auth: a stored page needs none of their work.
     "core.pagecache.PageCacheMiddleware",
@@ -78,8 +88,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a username and address that failed too often before checking the password.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "ewview.urls"
@@ -154,20 +173,76 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "/media/"
+# Uploads live on this machine's disk ("local"), or in an S3-compatible bucket ("s3") that every
+# web and worker machine shares. Everything reaches them through the storage API.
+MEDIA_STORAGE = env("MEDIA_STORAGE", "local").lower()
+if MEDIA_STORAGE not in {"local", "s3"}:
+    raise ImproperlyConfigured("MEDIA_STORAGE must be local or s3.")
+MEDIA_URL = env("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
-SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+SERVE_MEDIA = env_bool("SERVE_MEDIA", MEDIA_STORAGE == "local")
+
+
+def s3_media_storage() -> dict:
+    """django-storages' S3 backend, for AWS S3 or any S3-compatible service (MinIO, R2...)."""
+    options = {
+        "bucket_name": env("S3_BUCKET"),
+        "location": env("S3_LOCATION", "media"),
+        # Pages are cached whole and shared: an address that expires would break their images,
+        # so objects are served unsigned (a public bucket, or a CDN in front: S3_CUSTOM_DOMAIN).
+        "querystring_auth": False,
+        "file_overwrite": False,
+    }
+    for option, variable in {
+        "endpoint_url": "S3_ENDPOINT_URL",
+        "region_name": "S3_REGION",
+        "custom_domain": "S3_CUSTOM_DOMAIN",
+        # Unset, boto3 finds credentials itself (AWS_* variables, an instance role).
+        "access_key": "S3_ACCESS_KEY_ID",
+        "secret_key": "S3_SECRET_ACCESS_KEY",
+    }.items():
+        if value := env(variable):
+            options[option] = value
+    if not options["bucket_name"]:
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs S3_BUCKET.")
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+def media_origins() -> list[str]:
+    """Where readers' browsers fetch uploads from, when that is not this site."""
+    if MEDIA_STORAGE == "s3":
+        if domain := env("S3_CUSTOM_DOMAIN"):
+            return [f"https://{domain}"]
+        if endpoint := env("S3_ENDPOINT_URL"):
+            # Path-style or virtual-hosted addressing: the bucket may come first in the host.
+            parts = urlsplit(endpoint)
+            return [f"{parts.scheme}://{parts.netloc}", f"{parts.scheme}://*.{parts.netloc}"]
+        # AWS: the global address, and the region's (CSP wildcards stand for a first label only).
+        bucket, region = env("S3_BUCKET"), env("S3_REGION")
+        return [f"https://{bucket}.s3.amazonaws.com"] + (
+            [f"https://{bucket}.s3.{region}.amazonaws.com"] if region else []
+        )
+    if urlsplit(MEDIA_URL).netloc:
+        return [f"{urlsplit(MEDIA_URL).scheme}://{urlsplit(MEDIA_URL).netloc}"]
+    return []
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": s3_media_storage()
+    if MEDIA_STORAGE == "s3"
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-# Uploads bigger than this go to a temporary file instead of memory. The size of a whole request
-# is capped by the proxy in front (e.g. nginx client_max_body_size); see README.
+# Uploads bigger than this go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Request bodies larger than these are refused with 413 before being read (core.security): public
+# forms are a few kilobytes; admin takes image uploads. Keep nginx's client_max_body_size in step.
+PUBLIC_REQUEST_MAX_BYTES = int(env("PUBLIC_REQUEST_MAX_KB", "512")) * 1024
+ADMIN_REQUEST_MAX_BYTES = int(env("ADMIN_REQUEST_MAX_MB", "20")) * 1024 * 1024
 
 LOGIN_URL = "admin:login"
 
@@ -224,8 +299,47 @@ ADMINS = [("Operator", addr) for addr in env_list("ADMINS")]
 
 # Security: safe defaults for production, relaxed only in development.
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
+# The header a TLS-terminating proxy sets to "https"; trusted only when we are behind one (a
+# client could send it itself otherwise).
+BEHIND_HTTPS_PROXY = env_bool("BEHIND_HTTPS_PROXY")
 SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_HTTPS_PROXY") else None
+    ("HTTP_" + env("PROXY_SSL_HEADER", "X-Forwarded-Proto").upper().replace("-", "_"), "https")
+    if BEHIND_HTTPS_PROXY
+    else None
+)
+# Plain-http requests are redirected to https; behind a proxy it says which requests were https.
+SECURE_SSL_REDIRECT = env_bool("SSL_REDIRECT", BEHIND_HTTPS_PROXY)
+# A health check from the machine itself or a load balancer speaks plain http to gunicorn.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# HTTP Strict Transport Security: browsers use https only, for this long. Start small (an hour)
+# and raise to a year once https works everywhere: browsers remember it.
+SECURE_HSTS_SECONDS = int(env("HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD")
+# One policy for every page, no nonces: pages are cached whole and shared (see core.security).
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": [
+        "'self'",
+        *media_origins(),
+        *(["https://www.gravatar.com"] if env("COMMENTS_AVATARS") == "gravatar" else []),
+    ],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+# Browsers report violations (in the console) without blocking: for trying a change to the policy
+# on a live site, and in development, where Django's debug pages are styled inline.
+CONTENT_SECURITY_POLICY_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", DEBUG)
+# Powerful browser features no page of ours uses, turned off for any script that gets in.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
 )
 # How many proxies of ours stand in front of the app and append to X-Forwarded-For.
 NUM_PROXIES = int(env("NUM_PROXIES", "0"))
@@ -233,11 +347,29 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# "json": one JSON object per line (for a log collector); "text" for people.
+LOG_FORMAT = env("LOG_FORMAT", "text").lower()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "core.requestlog.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    # Django's own line per failed request would repeat ours (core.requestlog).
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING"},
+        # Its greeting at every start, in every command's output.
+        "axes.apps": {"level": "WARNING"},
+    },
 }
 
 # ewview
@@ -343,10 +475,32 @@ PAGE_CACHE_QUERY_PARAMETERS = {"page", "cpage"}
 PAGE_CACHE_SETTINGS_IN_KEY = [
     "SITE_NAME", "SITE_TAGLINE", "SITE_URL", "TIME_ZONE", "ARTICLES_PER_PAGE", "COMMENTS_AVATARS",
     "COMMENTS_XTD_MAX_THREAD_LEVEL", "COMMENTS_THREADS_PER_PAGE", "STATIC_URL", "MEDIA_URL",
+    "MEDIA_STORAGE",
 ]  # fmt: skip
 # Benchmarks only: a request header that makes the page ("page") or every fragment too
 # ("cold") render afresh, to measure what the cache saves. Unset in production.
 PAGE_CACHE_BYPASS_HEADER = env("PAGE_CACHE_BYPASS_HEADER")
+
+# django-axes: an admin login is refused for a while after repeated failures with one username
+# from one address; counted in the database, so every web machine sees the same failures.
+AXES_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+# The client's address as our proxies reported it, as rate limits see it.
+AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_ip"
+
+# django-otp: with ADMIN_TWO_FACTOR on, staff enter a code from an authenticator app (TOTP) after
+# their password. Add each person's device in admin (OTP_TOTP → TOTP devices) before turning it on.
+ADMIN_TWO_FACTOR = env_bool("ADMIN_TWO_FACTOR")
+OTP_TOTP_ISSUER = SITE_NAME
+
+# /healthz (core.health): the oldest due background task or email may wait this many seconds
+# before the check reports a failure (no worker running, or one stuck). A big newsletter sent
+# slowly keeps its last emails waiting a while: allow for the provider's sending rate.
+HEALTHZ_MAX_TASK_AGE = int(env("HEALTHZ_MAX_TASK_AGE", "600"))
+HEALTHZ_MAX_EMAIL_AGE = int(env("HEALTHZ_MAX_EMAIL_AGE", "1800"))
 
 # django-taggit
 TAGGIT_CASE_INSENSITIVE = True

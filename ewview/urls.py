@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from comments.feeds import ArticleCommentsFeed
+from core.health import healthz
 from core.identity import web_manifest
 
 admin.site.site_header = f"{settings.SITE_NAME} administration"
@@ -11,6 +12,7 @@ admin.site.site_title = settings.SITE_NAME
 admin.site.index_title = "Publishing"
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("manifest.webmanifest", web_manifest, name="web-manifest"),
     path("comments/", include("comments.urls")),

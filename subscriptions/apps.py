@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.apps import AppConfig
 
 
@@ -6,6 +8,11 @@ class SubscriptionsConfig(AppConfig):
     verbose_name = "Email subscriptions"
 
     def ready(self):
+        from core import health
+
         from . import receivers
+        from .models import Delivery
 
         receivers.connect()
+        # Subscribers' articles and digests waiting for a worker to send them.
+        health.register("deliveries", partial(health.email_backlog, Delivery))

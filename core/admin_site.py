@@ -1,0 +1,28 @@
+"""The admin site: Django's, with a second factor for staff when settings.ADMIN_TWO_FACTOR is on.
+
+The setting is read on each request, not when URLs load, so turning it on needs no other change.
+"""
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
+
+
+class AdminSite(OTPAdminSite):
+    def __init__(self, name="admin"):
+        super().__init__(name)
+
+    @property
+    def login_form(self):
+        return OTPAdminAuthenticationForm if settings.ADMIN_TWO_FACTOR else AdminAuthenticationForm
+
+    @property
+    def login_template(self):
+        return OTPAdminSite.login_template if settings.ADMIN_TWO_FACTOR else None
+
+    def has_permission(self, request):
+        """Staff, and with two factors on, only once a one-time code verified them."""
+        if settings.ADMIN_TWO_FACTOR:
+            return super().has_permission(request)
+        return admin.AdminSite.has_permission(self, request)

@@ -13,6 +13,11 @@ from .selectors import public_comments, readable_comments, with_page_numbers
 FEED_LENGTH = 30
 
 
+def article_feed_url(article) -> str:
+    """The address of an article's comment feed: the article's own, then feed/."""
+    return f"{article.get_absolute_url()}feed/"
+
+
 class LatestCommentsFeed(Feed):
     """The latest public comments on published articles, site-wide."""
 
@@ -54,7 +59,7 @@ class ArticleCommentsFeed(LatestCommentsFeed):
     def get_object(self, request, slug, year, month, day):
         article = get_object_or_404(Article.objects.published(), slug=slug)
         # Only under the article's own address, as the article page itself.
-        if article.get_absolute_url() != request.path.removesuffix("feed/"):
+        if article_feed_url(article) != request.path:
             raise Http404
         return article
 

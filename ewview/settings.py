@@ -348,6 +348,12 @@ PAGE_CACHE_SETTINGS_IN_KEY = [
 # ("cold") render afresh, to measure what the cache saves. Unset in production.
 PAGE_CACHE_BYPASS_HEADER = env("PAGE_CACHE_BYPASS_HEADER")
 
+# Feeds (articles.feeds): articles in each feed, and whether an item carries the whole article
+# (its body's HTML) besides the summary. Both shape the stored feeds.
+FEED_LENGTH = int(env("FEED_LENGTH", "20"))
+FEED_FULL_CONTENT = env_bool("FEED_FULL_CONTENT")
+PAGE_CACHE_SETTINGS_IN_KEY += ["FEED_LENGTH", "FEED_FULL_CONTENT"]
+
 # django-taggit
 TAGGIT_CASE_INSENSITIVE = True
 

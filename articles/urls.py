@@ -30,6 +30,10 @@ urlpatterns = [
     path("tag/<slug:slug>/feed/atom/", feeds.TagFeed(atom=True), name="tag-feed-atom"),
     path("author/<slug:slug>/feed/", feeds.AuthorFeed(), name="author-feed"),
     path("author/<slug:slug>/feed/atom/", feeds.AuthorFeed(atom=True), name="author-feed-atom"),
+    path("sitemap.xml", views.sitemap_index, name="sitemap-index"),
+    # Before the other sections', whose template has no news elements.
+    path("sitemap-news.xml", views.news_sitemap, name="sitemap-news"),
+    path("sitemap-<str:section>.xml", views.sitemap, name="sitemap"),
     path("preview/<int:pk>/", views.ArticlePreviewView.as_view(), name="preview"),
     path("search/", views.SearchView.as_view(), name="search"),
     # Last: a static page may take any top-level slug the site does not use itself.

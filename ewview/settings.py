@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sites",
+    "django.contrib.sitemaps",
     "taggit",
     "django_prose_editor",
     "reversion",
@@ -353,6 +354,8 @@ PAGE_CACHE_BYPASS_HEADER = env("PAGE_CACHE_BYPASS_HEADER")
 FEED_LENGTH = int(env("FEED_LENGTH", "20"))
 FEED_FULL_CONTENT = env_bool("FEED_FULL_CONTENT")
 PAGE_CACHE_SETTINGS_IN_KEY += ["FEED_LENGTH", "FEED_FULL_CONTENT"]
+# django.contrib.sitemaps numbers the pages of a long sitemap with ?p=.
+PAGE_CACHE_QUERY_PARAMETERS |= {"p"}
 
 # django-taggit
 TAGGIT_CASE_INSENSITIVE = True

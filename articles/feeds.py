@@ -20,6 +20,7 @@ from .cache import published_depends_on
 from .html import absolute_html
 from .images import stored_size
 from .models import Article, Author, Section
+from .selectors import with_tag_names
 
 # Words of the body that stand in for a missing standfirst (as long as WordPress's excerpts).
 SUMMARY_WORDS = 55
@@ -115,14 +116,12 @@ class ArticlesFeed(Feed):
         return settings.SITE_NAME
 
     def items(self, obj):
-        return (
+        latest = (
             obj.articles.select_related("section")
-            .prefetch_related(
-                Prefetch("authors", queryset=Author.objects.order_by("name")),
-                "tags",  # taggit refuses a queryset of its own here: sorted below
-            )
+            .prefetch_related(Prefetch("authors", queryset=Author.objects.order_by("name")))
             .order_by("-published_at", "-pk")[: settings.FEED_LENGTH]
         )
+        return with_tag_names(list(latest))
 
     # Each article
 
@@ -150,7 +149,7 @@ class ArticlesFeed(Feed):
         return max(item.updated_at, item.published_at)
 
     def item_categories(self, item):
-        return [item.section.name, *sorted(tag.name for tag in item.tags.all())]
+        return [item.section.name, *item.tag_names]
 
     def item_comments(self, item):
         return f"{absolute_url(item.get_absolute_url())}#comments"

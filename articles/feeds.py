@@ -89,7 +89,7 @@ class ArticlesFeed(Feed):
     def channel(self) -> Channel:
         return Channel(
             title=settings.SITE_NAME,
-            page="/",
+            page=reverse_cached("articles:home"),
             description=settings.SITE_TAGLINE,
             articles=Article.objects.published(),
         )

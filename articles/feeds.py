@@ -14,7 +14,8 @@ from django.utils.text import Truncator
 from taggit.models import Tag
 
 from core.feeds import XmlSafeAtomFeed, XmlSafeRssFeed
-from core.urls import absolute_url, reverse_cached
+from core.identity import absolute_url
+from core.urls import reverse_cached
 
 from .cache import published_depends_on
 from .html import absolute_html

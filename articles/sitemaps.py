@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from taggit.models import Tag
 
+from core.identity import absolute_url
 from core.text import xml_safe
-from core.urls import absolute_url, reverse_cached
+from core.urls import reverse_cached
 
 from .models import Article, Author, Page, Section
 

@@ -1,9 +1,7 @@
-"""Reversing URLs that listings build by the dozen, and making them absolute."""
+"""Reversing URLs that listings build by the dozen."""
 
 from functools import lru_cache
-from urllib.parse import urljoin
 
-from django.conf import settings
 from django.urls import get_script_prefix, reverse
 
 
@@ -21,9 +19,3 @@ def reverse_cached(viewname: str, **kwargs) -> str:
 @lru_cache(maxsize=50_000)
 def _reverse(viewname, kwargs, script_prefix) -> str:
     return reverse(viewname, kwargs=dict(kwargs))
-
-
-def absolute_url(url: str) -> str:
-    """`url` on the site's public address (SITE_URL); an address already absolute stays as it is
-    (media on another host)."""
-    return urljoin(settings.SITE_URL + "/", url)

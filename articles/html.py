@@ -3,7 +3,9 @@
 import re
 from urllib.parse import urlsplit
 
+import nh3
 from django.conf import settings
+from django_prose_editor.config import allowlist_from_extensions, expand_extensions
 from django_prose_editor.fields import create_sanitizer
 
 # What the admin editor offers; the sanitiser allows exactly the HTML these produce.
@@ -64,3 +66,13 @@ def media_addresses_relative(html: str) -> str:
         rf'(?P<path>{re.escape(settings.MEDIA_URL)}[^"]*)"'
     )
     return re.sub(pattern, relative, html)
+
+
+def absolute_html(html: str, *, base_url: str) -> str:
+    """Editor HTML to be read away from the site (feeds): relative addresses resolved against
+    `base_url`, the page the HTML belongs to, as a browser on that page would."""
+    cleaner = nh3.Cleaner(
+        **allowlist_from_extensions(expand_extensions(EDITOR_EXTENSIONS)),
+        url_relative=("rewrite_with_base", base_url),
+    )
+    return cleaner.clean(html or "")

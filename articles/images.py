@@ -1,5 +1,6 @@
 """Image handling with Pillow: uploads are normalised and renditions made once, on save."""
 
+import logging
 import math
 from dataclasses import dataclass
 from io import BytesIO
@@ -9,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db.models.fields.files import FieldFile
 from PIL import Image, ImageOps
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -134,3 +137,14 @@ def _encode(image: Image.Image, fmt: str) -> bytes:
     buffer = BytesIO()
     image.save(buffer, fmt, quality=82, optimize=True)
     return buffer.getvalue()
+
+
+def stored_size(fieldfile: FieldFile) -> int:
+    """The file's size in bytes as its storage reports it; 0 when it cannot say."""
+    try:
+        return fieldfile.storage.size(fieldfile.name)
+    except Exception:
+        # A missing file or an unreachable bucket must not take a whole feed down with it;
+        # storages raise their own kinds of error.
+        logger.warning("Could not read the size of %s", fieldfile.name, exc_info=True)
+        return 0

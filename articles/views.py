@@ -2,9 +2,11 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.contrib.sitemaps import views as sitemap_views
 from django.db import models
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.views import generic
 from django.views.generic import dates
 from taggit.models import Tag
@@ -13,6 +15,7 @@ from . import previews
 from .cache import PublishedPaginator, published_depends_on
 from .models import Article, Author, Page, Section
 from .search import SEARCH_CANDIDATES, SearchRequest, search, search_capped
+from .sitemaps import SITEMAPS, NewsSitemap, index_entries
 
 
 class PublicPageMixin:
@@ -206,3 +209,38 @@ class PageView(PublicPageMixin, generic.DetailView):
 
     def link_preview(self, context):
         return previews.page_preview(self.object)
+
+
+# Sitemaps: stored whole like every public page, until published content changes or a scheduled
+# article comes due.
+
+
+@sitemap_views.x_robots_tag
+def sitemap_index(request):
+    """/sitemap.xml: every sitemap below, page by page."""
+    published_depends_on(request)
+    return TemplateResponse(
+        request,
+        "sitemap_index.xml",
+        {"sitemaps": index_entries()},
+        content_type="application/xml",
+    )
+
+
+def sitemap(request, section):
+    """/sitemap-<section>.xml: one sitemap's addresses (?p=2... for the pages after the first)."""
+    published_depends_on(request)
+    return sitemap_views.sitemap(
+        request, SITEMAPS, section=section, template_name="articles/sitemaps/urlset.xml"
+    )
+
+
+def news_sitemap(request):
+    """/sitemap-news.xml: the last two days' articles, as Google News reads them."""
+    published_depends_on(request)
+    return sitemap_views.sitemap(
+        request,
+        {"news": NewsSitemap},
+        section="news",
+        template_name="articles/sitemaps/news.xml",
+    )

@@ -77,7 +77,7 @@ QUERIES_ONLY = Target()
 @dataclass(frozen=True)
 class Row:
     name: str
-    page: str  # article, home, section, tag or feed
+    page: str  # article, home, section, tag, feed (comments) or articles-feed
     bypass: str = ""  # the bypass header's value: "page", "cold", or none for a reader's GET
     target: Target | None = None  # None for the reference itself
 
@@ -93,6 +93,8 @@ ROWS = (
     Row("tag, full-page cache", "tag", "", PAGE_CACHED),
     Row("tag, no page cache", "tag", "page", LISTING_UNCACHED),
     Row("comment feed", "feed", "", QUERIES_ONLY),
+    Row("articles feed, full-page cache", "articles-feed", "", PAGE_CACHED),
+    Row("articles feed, no page cache", "articles-feed", "page", QUERIES_ONLY),
 )
 REFERENCE = Row("reference: bare gunicorn, same bytes", "article")
 
@@ -335,6 +337,7 @@ def site_measures(site, port: int) -> list[Measure]:
         "section": site.section_path,
         "tag": site.tag_path,
         "feed": "/comments/feed/",
+        "articles-feed": "/feed/",
     }
     queries = {page: queries_count(path) for page, path in paths.items()}
     measures = []

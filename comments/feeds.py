@@ -2,11 +2,10 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.html import escape
 
 from articles.models import Article
-from core.text import xml_safe
+from core.feeds import XmlSafeRssFeed
 
 from .display import comment_html
 from .selectors import public_comments, readable_comments, with_page_numbers
@@ -14,26 +13,9 @@ from .selectors import public_comments, readable_comments, with_page_numbers
 FEED_LENGTH = 30
 
 
-def _xml_safe(value):
-    return xml_safe(value) if isinstance(value, str) else value
-
-
-class XmlSafeRssFeed(Rss201rev2Feed):
-    """RSS that leaves out what XML cannot carry instead of failing the whole feed.
-
-    Names and comments are typed by readers (and were kept before the form dropped control
-    characters); one stray character would otherwise make the feed an error page for everyone.
-    """
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(
-            *map(_xml_safe, args), **{key: _xml_safe(value) for key, value in kwargs.items()}
-        )
-
-    def add_item(self, *args, **kwargs):
-        super().add_item(
-            *map(_xml_safe, args), **{key: _xml_safe(value) for key, value in kwargs.items()}
-        )
+def article_feed_url(article) -> str:
+    """The address of an article's comment feed: the article's own, then feed/."""
+    return f"{article.get_absolute_url()}feed/"
 
 
 class LatestCommentsFeed(Feed):
@@ -77,7 +59,7 @@ class ArticleCommentsFeed(LatestCommentsFeed):
     def get_object(self, request, slug, year, month, day):
         article = get_object_or_404(Article.objects.published(), slug=slug)
         # Only under the article's own address, as the article page itself.
-        if article.get_absolute_url() != request.path.removesuffix("feed/"):
+        if article_feed_url(article) != request.path:
             raise Http404
         return article
 

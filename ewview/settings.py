@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sites",
+    "django.contrib.sitemaps",
     "taggit",
     "django_prose_editor",
     "reversion",
@@ -501,6 +502,14 @@ OTP_TOTP_ISSUER = SITE_NAME
 # slowly keeps its last emails waiting a while: allow for the provider's sending rate.
 HEALTHZ_MAX_TASK_AGE = int(env("HEALTHZ_MAX_TASK_AGE", "600"))
 HEALTHZ_MAX_EMAIL_AGE = int(env("HEALTHZ_MAX_EMAIL_AGE", "1800"))
+
+# Feeds (articles.feeds): articles in each feed, and whether an item carries the whole article
+# (its body's HTML) besides the summary. Both shape the stored feeds.
+FEED_LENGTH = int(env("FEED_LENGTH", "20"))
+FEED_FULL_CONTENT = env_bool("FEED_FULL_CONTENT")
+PAGE_CACHE_SETTINGS_IN_KEY += ["FEED_LENGTH", "FEED_FULL_CONTENT"]
+# django.contrib.sitemaps numbers the pages of a long sitemap with ?p=.
+PAGE_CACHE_QUERY_PARAMETERS |= {"p"}
 
 # django-taggit
 TAGGIT_CASE_INSENSITIVE = True

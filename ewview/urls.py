@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.decorators.cache import cache_control
+from django.views.generic import TemplateView
 from django.views.static import serve
 
 from comments.feeds import ArticleCommentsFeed
@@ -15,6 +17,13 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("manifest.webmanifest", web_manifest, name="web-manifest"),
+    path(
+        "robots.txt",
+        cache_control(public=True, max_age=3600)(
+            TemplateView.as_view(template_name="robots.txt", content_type="text/plain")
+        ),
+        name="robots",
+    ),
     path("comments/", include("comments.urls")),
     # Before the articles' URLs, whose static pages take any top-level slug.
     path("subscribe/", include("subscriptions.urls")),

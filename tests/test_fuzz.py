@@ -10,7 +10,7 @@ from urllib.parse import quote
 from xml.dom.minidom import parseString
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -109,6 +109,10 @@ def test_query_parameters_of_public_pages(client, site, value):
         (f"/{site.published_at:%Y/%m}/", ("page",)),
         ("/comments/feed/", ("page",)),
         (f"{article}feed/", ("page",)),
+        ("/feed/", ("page", "utm_source")),
+        (f"/section/{site.section.slug}/feed/atom/", ("page",)),
+        ("/sitemap.xml", ("p",)),
+        ("/sitemap-articles.xml", ("p", "page")),
         ("/subscribe/", ("next",)),
         ("/search/", ("q", "page", "section", "author", "year", "sort")),
     ]:
@@ -126,6 +130,10 @@ def test_path_segments_of_public_urls(client, site, value):
         f"/section/{segment}/",
         f"/tag/{segment}/",
         f"/author/{segment}/",
+        f"/section/{segment}/feed/",
+        f"/tag/{segment}/feed/atom/",
+        f"/author/{segment}/feed/",
+        f"/sitemap-{segment}.xml",
         f"/comments/confirm/{segment}/",
         f"/comments/mute/{segment}/",
         f"/subscribe/confirm/{segment}/",
@@ -189,6 +197,27 @@ def test_pages_and_feeds_stay_whole_whatever_a_public_comment_says(client, site,
             parseString(response.content)  # well-formed XML, or this raises
     finally:
         comment.delete()  # each example on its own
+
+
+@FUZZ
+@given(text=TEXT)
+@corpus("text")
+def test_article_feeds_and_sitemaps_stay_whole_whatever_an_editor_types(client, site, text):
+    # The admin's forms refuse NUL bytes, as every Django form does.
+    text = text.replace("\x00", "")
+    site.title, site.standfirst, site.body = text[:250] or "x", text, f"<p>{text}</p>"
+    site.save()
+    with override_settings(FEED_FULL_CONTENT=True):
+        for url in (
+            "/feed/",
+            "/feed/atom/",
+            f"/section/{site.section.slug}/feed/",
+            "/sitemap-articles.xml",
+            "/sitemap-news.xml",
+        ):
+            response = answer(client, "get", url)
+            assert response.status_code == 200
+            parseString(response.content)  # well-formed XML, or this raises
 
 
 @FUZZ

@@ -1,4 +1,5 @@
 from django import template
+from django.conf import settings
 from django.template import engines
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -9,6 +10,7 @@ from articles.models import Article, Section
 from articles.search import snippet
 from articles.selectors import archive_months, article_surroundings, front_page_sections
 from core import pagecache
+from core.urls import reverse_cached
 
 register = template.Library()
 
@@ -181,3 +183,26 @@ def page_url(context, number):
 def body_html(body):
     """An article's or page's body as readers get it: library images made responsive."""
     return body_for_readers(body)
+
+
+@register.inclusion_tag("articles/includes/_feed_alternates.html")
+def feed_alternates(subject, name, **kwargs):
+    """`<link rel="alternate">`s by which feed readers find the RSS and Atom feeds `name`.
+
+    `subject`: what the feed follows (a section's name...), or "" for the whole site.
+    """
+    title = f"{subject} — {settings.SITE_NAME}" if subject else settings.SITE_NAME
+    return {"title": title, **_feed_urls(name, kwargs)}
+
+
+@register.inclusion_tag("articles/includes/_feed_links.html")
+def feed_links(subject, name, **kwargs):
+    """Links readers can see to the RSS and Atom feeds `name` of `subject`."""
+    return {"subject": subject, **_feed_urls(name, kwargs)}
+
+
+def _feed_urls(name: str, kwargs: dict) -> dict:
+    return {
+        "rss": reverse_cached(f"articles:{name}", **kwargs),
+        "atom": reverse_cached(f"articles:{name}-atom", **kwargs),
+    }

@@ -7,6 +7,7 @@ from django.utils.safestring import mark_safe
 
 from articles.cache import PUBLISHED, article_page, next_publication_due
 from comments import display
+from comments.feeds import article_feed_url
 from comments.forms import CommentForm
 from comments.selectors import article_linkbacks, comment_thread, moderation_counts
 from core import pagecache
@@ -23,7 +24,14 @@ def article_comments(context, article):
     return {
         "thread_html": _thread_html(request, article, page=_comment_page(request)),
         "form_html": _form_html(request, article) if article.comments_open else "",
+        "feed_url": article_feed_url(article),
     }
+
+
+@register.simple_tag
+def comments_feed_url(article):
+    """The address of the article's comment feed."""
+    return article_feed_url(article)
 
 
 def _form_html(request, article) -> str:

@@ -32,7 +32,7 @@ from taggit.models import Tag, TaggedItem
 from .models import Article, Author
 
 # At most this many matches, the newest, are ranked and counted.
-SEARCH_CANDIDATES = 500
+SEARCH_CANDIDATES = 200
 # Longer queries are cut here: no reader types more, and ts_query cost grows with it.
 QUERY_MAX_LENGTH = 200
 _PREFIX = re.compile(r"(?<![\w\"])(\w+)\*")

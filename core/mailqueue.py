@@ -70,6 +70,15 @@ def queue_follow_up(model: type[QueuedEmail], *, sender: Task, report: "SendRepo
     return report.sent
 
 
+def queue_wake(model: type[QueuedEmail], *, sender: Task) -> bool:
+    """Make sure `sender` runs for rows left pending or claimed (after a restart); whether any
+    are."""
+    due = queue_next_due(model)
+    if due is not None:
+        task_wake(sender, at=max(due, timezone.now()))
+    return due is not None
+
+
 def queue_next_due(model: type[QueuedEmail]) -> datetime | None:
     """When a sender next has something to claim: now, later (back-off, live claims) or never."""
     outstanding = model._default_manager.filter(status__in=[Status.PENDING, Status.SENDING])

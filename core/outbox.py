@@ -7,12 +7,11 @@ answers 4xx, across worker restarts.
 """
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from .mail import RenderedEmail
-from .mailqueue import queue_next_due
+from .mailqueue import queue_wake
 from .models import OutgoingEmail
-from .taskqueue import task_enqueue_once, task_wake
+from .taskqueue import task_enqueue_once
 from .tasks import send_emails
 
 
@@ -43,7 +42,4 @@ def email_queue(
 
 def outbox_recover() -> bool:
     """Make sure a sender will run for emails still waiting (after a restart); whether any do."""
-    due = queue_next_due(OutgoingEmail)
-    if due is not None:
-        task_wake(send_emails, at=max(due, timezone.now()))
-    return due is not None
+    return queue_wake(OutgoingEmail, sender=send_emails)

@@ -5,16 +5,16 @@ keep each email to one send (core.mailqueue).
 """
 
 import math
-from datetime import timedelta
 
 from django.conf import settings
-from django.utils import timezone
 from django_tasks import task
 
+from core.mailqueue import queue_follow_up, queue_wake
 from core.taskqueue import task_waiting, task_wake
 
 from .digests import digest_next_run, digests_send
 from .fanout import deliveries_create
+from .models import Delivery
 from .sending import deliveries_next_due, deliveries_send
 
 
@@ -51,15 +51,7 @@ def senders_start(*, deliveries: int) -> int:
 def sender_follow_up(report) -> int:
     """Carry on now if due work remains, or wake a sender when the next row becomes due; how
     many the run sent."""
-    due = deliveries_next_due()
-    if due is not None:
-        now = timezone.now()
-        if due <= now and report.batches:
-            send_deliveries.enqueue()
-        else:
-            # A back-off, a live claim of another worker (which may die), or a row locked.
-            task_wake(send_deliveries, at=max(due, now + timedelta(seconds=1)))
-    return report.sent
+    return queue_follow_up(Delivery, sender=send_deliveries, report=report)
 
 
 def digests_schedule() -> None:
@@ -72,7 +64,4 @@ def digests_schedule() -> None:
 def senders_wake() -> bool:
     """Make sure a sender runs for rows left pending or claimed (after a restart); whether any
     are."""
-    due = deliveries_next_due()
-    if due is not None:
-        task_wake(send_deliveries, at=max(due, timezone.now()))
-    return due is not None
+    return queue_wake(Delivery, sender=send_deliveries)

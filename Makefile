@@ -37,7 +37,7 @@ worker: install ## Run a background task worker
 	$(DEV_ENV) $(PY) manage.py run_worker
 
 # Our apps only: COMMENT_MAX_LENGTH changes django-contrib-comments' field without touching its table.
-OWN_APPS := core articles comments subscriptions
+OWN_APPS := core articles comments subscriptions wordpress readers
 
 check-migrations: install ## Fail if a model change has no migration
 	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run $(OWN_APPS)

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "articles",
     "comments",
     "subscriptions",
+    "wordpress",
+    "readers",
     "django_tasks",
     "django_tasks_db",
     "anymail",

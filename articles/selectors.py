@@ -2,10 +2,10 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
-from django.db.models import F, Prefetch, Window, prefetch_related_objects
-from django.db.models.functions import RowNumber
+from django.db.models import F, Prefetch, Q, Subquery, Window, prefetch_related_objects
+from django.db.models.functions import RowNumber, TruncMonth
 from taggit.models import TaggedItem
 
 from .models import Article, Author, Section
@@ -19,24 +19,31 @@ def article_authors_and_tags(article: Article) -> None:
     )
 
 
+def article_neighbours(article: Article) -> tuple[Article | None, Article | None]:
+    """The published articles just before and just after this one, in one query."""
+    published = Article.objects.published()
+    before = published.filter(published_at__lt=article.published_at).order_by("-published_at")
+    after = published.filter(published_at__gt=article.published_at).order_by("published_at")
+    both = published.filter(
+        Q(pk=Subquery(before.values("pk")[:1])) | Q(pk=Subquery(after.values("pk")[:1]))
+    ).only("title", "slug", "published_at", "status")
+    previous_article = next_article = None
+    for neighbour in both:
+        if neighbour.published_at < article.published_at:
+            previous_article = neighbour
+        else:
+            next_article = neighbour
+    return previous_article, next_article
+
+
 def article_surroundings(article: Article) -> dict:
     """The article's authors and tags, related articles, and the previous and next ones."""
     article_authors_and_tags(article)
     published = Article.objects.published()
     tag_ids = [tag.pk for tag in article.tags.all()]
-    neighbours = published.only("title", "slug", "published_at", "status")
-    previous_article = next_article = None
-    if article.is_published():
-        previous_article = (
-            neighbours.filter(published_at__lt=article.published_at)
-            .order_by("-published_at")
-            .first()
-        )
-        next_article = (
-            neighbours.filter(published_at__gt=article.published_at)
-            .order_by("published_at")
-            .first()
-        )
+    previous_article, next_article = (
+        article_neighbours(article) if article.is_published() else (None, None)
+    )
     related = (
         published.related_to(article, tag_ids=tag_ids)
         .select_related("section")
@@ -93,12 +100,78 @@ class ArchiveYear:
     months: list[datetime]
 
 
-def archive_months() -> list[ArchiveYear]:
-    """Every month with a published article, newest first, grouped by year (local time)."""
-    years: dict[int, ArchiveYear] = {}
-    for month in Article.objects.published().datetimes("published_at", "month", order="DESC"):
-        years.setdefault(month.year, ArchiveYear(month, [])).months.append(month)
-    return list(years.values())
+@dataclass
+class Overview:
+    """What every page's sidebar and footer show of the published articles: the latest ones,
+    and every month with an article (local time), newest first, grouped by year."""
+
+    latest: list[Article]
+    years: list[ArchiveYear]
+
+    def months_in(self, year: int) -> list[datetime]:
+        """The months of `year` with articles, January first."""
+        found = next((entry.months for entry in self.years if entry.year.year == year), [])
+        return found[::-1]
+
+    def has_month(self, month: date) -> bool:
+        return month in self._months()
+
+    def year_before(self, year: int) -> date | None:
+        return next((date(y, 1, 1) for y in self._years() if y < year), None)
+
+    def year_after(self, year: int) -> date | None:
+        return next((date(y, 1, 1) for y in reversed(self._years()) if y > year), None)
+
+    def month_before(self, month: date) -> date | None:
+        return next((m for m in self._months() if m < month), None)
+
+    def month_after(self, month: date) -> date | None:
+        return next((m for m in reversed(self._months()) if m > month), None)
+
+    def _years(self) -> list[int]:
+        return [entry.year.year for entry in self.years]
+
+    def _months(self) -> list[date]:
+        return [month.date() for entry in self.years for month in entry.months]
+
+
+# Latest articles in the sidebar.
+OVERVIEW_LATEST = 5
+
+
+def published_overview(request=None) -> Overview:
+    """The latest published articles and the archive's months, in one query, once per request.
+
+    Both go out of date together (when published content changes), so the sidebar's and the
+    footer's fragments, and the archive pages, read them together: the newest articles, and
+    the newest article of each month, in one pass over published articles.
+    """
+    if request is not None and hasattr(request, "published_overview"):
+        return request.published_overview
+    month = TruncMonth("published_at")
+    newest_first = [F("published_at").desc(), F("created_at").desc()]
+    rows = (
+        Article.objects.published()
+        .only("title", "slug", "published_at", "status")
+        .annotate(
+            month=month,
+            place=Window(RowNumber(), order_by=newest_first),
+            place_in_month=Window(RowNumber(), partition_by=month, order_by=newest_first),
+        )
+        .filter(Q(place__lte=OVERVIEW_LATEST) | Q(place_in_month=1))
+        .order_by("place")
+    )
+    latest, years = [], {}
+    for article in rows:
+        if article.place <= OVERVIEW_LATEST:
+            latest.append(article)
+        if article.place_in_month == 1:
+            years.setdefault(article.month.year, ArchiveYear(article.month, []))
+            years[article.month.year].months.append(article.month)
+    overview = Overview(latest=latest, years=list(years.values()))
+    if request is not None:
+        request.published_overview = overview
+    return overview
 
 
 def with_tag_names(articles: list[Article]) -> list[Article]:

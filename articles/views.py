@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from datetime import date
 
 from django.conf import settings
 from django.contrib.auth.mixins import PermissionRequiredMixin
@@ -15,6 +16,7 @@ from . import previews
 from .cache import PublishedPaginator, published_depends_on
 from .models import Article, Author, Page, Section
 from .search import SEARCH_CANDIDATES, SearchRequest, search, search_capped
+from .selectors import published_overview
 from .sitemaps import SITEMAPS, NewsSitemap, index_entries
 
 
@@ -101,10 +103,37 @@ class ArticlePreviewView(PermissionRequiredMixin, generic.DetailView):
         }
 
 
-class YearArchiveView(PublishedArticlesMixin, dates.YearArchiveView):
-    make_object_list = True
-    allow_empty = False
+class ArchiveMixin(PublishedArticlesMixin):
+    """A year's or a month's articles. Which months have any, and so the links to the periods
+    before and after, come from the published overview the footer's archive reads too."""
+
+    def period_articles(self, start: date, end: date):
+        return self.get_queryset().filter(
+            published_at__gte=self._make_date_lookup_arg(start),
+            published_at__lt=self._make_date_lookup_arg(end),
+        )
+
+
+class YearArchiveView(ArchiveMixin, dates.YearArchiveView):
     template_name = "articles/archive_year.html"
+
+    def get_dated_items(self):
+        year = int(self.get_year())
+        overview = published_overview(self.request)
+        months = overview.months_in(year)
+        if not months:
+            raise Http404(f"No articles in {year}.")
+        start = date(year, 1, 1)
+        articles = self.period_articles(start, date(year + 1, 1, 1))
+        return (
+            months,
+            articles,
+            {
+                "year": start,
+                "next_year": overview.year_after(year),
+                "previous_year": overview.year_before(year),
+            },
+        )
 
     def link_preview(self, context):
         return previews.archive_preview(
@@ -115,9 +144,28 @@ class YearArchiveView(PublishedArticlesMixin, dates.YearArchiveView):
         )
 
 
-class MonthArchiveView(PublishedArticlesMixin, dates.MonthArchiveView):
-    allow_empty = False
+class MonthArchiveView(ArchiveMixin, dates.MonthArchiveView):
     template_name = "articles/archive_month.html"
+
+    def get_dated_items(self):
+        try:
+            month = date(int(self.get_year()), int(self.get_month()), 1)
+        except ValueError:
+            raise Http404("No such month.") from None
+        overview = published_overview(self.request)
+        if not overview.has_month(month):
+            raise Http404(f"No articles in {month:%B %Y}.")
+        following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        articles = self.period_articles(month, following)
+        return (
+            [],
+            articles,
+            {
+                "month": month,
+                "next_month": overview.month_after(month),
+                "previous_month": overview.month_before(month),
+            },
+        )
 
     def link_preview(self, context):
         return previews.archive_preview(

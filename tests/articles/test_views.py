@@ -3,9 +3,12 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
+from core import pagecache
+from tests.articles.test_front_page import between
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -207,6 +210,34 @@ def test_year_and_month_archives(client):
     assert client.get("/2023/04/").status_code == 404
 
 
+def test_archives_link_to_the_nearest_periods_with_articles_and_refuse_the_rest(client):
+    for year, month in ((2019, 11), (2023, 3), (2023, 7), (2025, 1)):
+        ArticleFactory(published_at=datetime(year, month, 10, 12, tzinfo=ZoneInfo("UTC")))
+
+    year_links = between(main_column(client.get("/2023/")), 'aria-label="Years"', "</nav>")
+    month_links = between(main_column(client.get("/2023/07/")), 'aria-label="Months"', "</nav>")
+
+    # 2020 to 2022 and 2024 had nothing: their neighbours link past them.
+    assert 'href="/2019/"' in year_links and 'href="/2025/"' in year_links
+    assert 'href="/2023/03/"' in month_links and 'href="/2025/01/"' in month_links
+    assert 'href="/2019/"' not in between(
+        main_column(client.get("/2025/")), 'aria-label="Years"', "</nav>"
+    )
+    for empty in ("/2021/", "/2023/13/", "/2023/00/", "/0000/", "/2024/02/"):
+        assert client.get(empty).status_code == 404, empty
+
+
+def test_archives_sort_articles_by_the_sites_local_month(client):
+    # 23:30 UTC on 31 March 2023 is already April in London (summer time).
+    late = ArticleFactory(published_at=datetime(2023, 3, 31, 23, 30, tzinfo=ZoneInfo("UTC")))
+
+    april = client.get("/2023/04/")
+
+    assert late.title in main_column(april)
+    assert client.get("/2023/03/").status_code == 404
+    assert 'href="/2023/04/"' in between(april.content.decode(), 'class="archive-nav"', "</nav>")
+
+
 def test_static_page_and_sidebar(client):
     PageFactory(slug="introduction", title="An introduction", body="<p>Who we are.</p>")
     ArticleFactory(title="Fresh in the sidebar")
@@ -265,5 +296,8 @@ def test_reading_pages_run_a_constant_number_of_queries(
     urls = _page_urls(*_populate(count))
 
     for url in urls:
+        # Nothing cached: the first reader after a publication, when every fragment is stale.
+        cache.clear()
+        pagecache.forget_process_memory()
         with django_assert_max_num_queries(10):
             assert client.get(url).status_code == 200, url

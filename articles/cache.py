@@ -17,7 +17,6 @@ from datetime import datetime
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Min
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -25,12 +24,13 @@ from taggit.models import Tag, TaggedItem
 
 from core import pagecache
 
+from . import selectors
 from .models import Article, Author, Page, Section
+from .selectors import Timeline
 from .signals import article_became_public, article_stopped_being_public
 
 PUBLISHED = "articles:published"
 COMMENT_COUNTS = "articles:comment-counts"
-NOTHING_DUE = "nothing scheduled"
 
 
 def article_page(article_id: int) -> str:
@@ -45,18 +45,23 @@ def published_depends_on(request) -> None:
 
 def next_publication_due(request=None) -> datetime | None:
     """When the next scheduled article becomes public, and with it every page's sidebar."""
-    if request is not None and hasattr(request, "next_publication_due"):
-        return request.next_publication_due
+    return published_timeline(request).next_due
+
+
+def published_timeline(request=None) -> Timeline:
+    """The archive's months and the next publication: read once per change of published
+    content, and again when that publication comes; once per request at most."""
+    if request is not None and hasattr(request, "published_timeline"):
+        return request.published_timeline
     version = pagecache.dependencies(request).read([PUBLISHED])[PUBLISHED]
-    key = f"articles:next-due:{version}"
-    due = cache.get(key)
-    if due is None or (due != NOTHING_DUE and due <= timezone.now()):
-        due = Article.objects.scheduled().aggregate(due=Min("published_at"))["due"] or NOTHING_DUE
-        cache.set(key, due, timeout=None if due == NOTHING_DUE else 24 * 3600)
-    due = None if due == NOTHING_DUE else due
+    key = f"articles:timeline:{version}"
+    timeline = cache.get(key)
+    if timeline is None or (timeline.next_due and timeline.next_due <= timezone.now()):
+        timeline = selectors.published_timeline()
+        cache.set(key, timeline, timeout=24 * 3600 if timeline.next_due else None)
     if request is not None:
-        request.next_publication_due = due
-    return due
+        request.published_timeline = timeline
+    return timeline
 
 
 class PublishedPaginator(Paginator):

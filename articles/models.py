@@ -3,7 +3,8 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
+from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -118,6 +119,21 @@ class ArticleQuerySet(models.QuerySet):
     def scheduled(self):
         """Articles published for a time still to come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def timeline(self):
+        """One row per month (local time) with a published or scheduled article: how many are
+        public (`public`) and the earliest still to come (`due`), newest month first. What the
+        archive lists and when it next changes, in one pass."""
+        now = timezone.now()
+        return (
+            self.filter(status=Article.Status.PUBLISHED)
+            .values(month=TruncMonth("published_at"))
+            .annotate(
+                public=Count("pk", filter=Q(published_at__lte=now)),
+                due=Min("published_at", filter=Q(published_at__gt=now)),
+            )
+            .order_by("-month")
+        )
 
     def drafts(self):
         """Articles not yet submitted for publication."""

@@ -23,7 +23,7 @@ from django.contrib.postgres.search import (
     SearchVector,
 )
 from django.db import connection
-from django.db.models import F, Func, Q, QuerySet, Subquery, TextField, Value
+from django.db.models import F, Func, Q, QuerySet, TextField, Value
 from django.db.models.signals import m2m_changed, post_save
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
@@ -198,11 +198,12 @@ def _search_postgresql(articles: QuerySet, request: SearchRequest) -> QuerySet:
     )
     # Ranked among the newest SEARCH_CANDIDATES matches only: a word in most of the archive
     # would otherwise read and rank every article's vector (most of a second at 50,000).
+    # Read once here: as a subquery, the page and its count would each find them again.
     newest = articles.filter(search_vector=query).order_by("-published_at", "-pk")
-    candidates = newest.values("pk")[:SEARCH_CANDIDATES]
+    candidates = list(newest.values_list("pk", flat=True)[:SEARCH_CANDIDATES])
     found = (
         Article.objects.for_listing()
-        .filter(pk__in=Subquery(candidates))
+        .filter(pk__in=candidates)
         .annotate(
             rank=SearchRank(F("search_vector"), query),
             headline=SearchHeadline(

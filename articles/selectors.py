@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db.models import F, Prefetch, Q, Subquery, Window, prefetch_related_objects
-from django.db.models.functions import RowNumber, TruncMonth
+from django.db.models.functions import RowNumber
 from taggit.models import TaggedItem
 
 from .models import Article, Author, Section
@@ -96,82 +96,53 @@ def front_page_sections(*, shown: list[Article], per_section: int) -> list[Secti
 
 @dataclass
 class ArchiveYear:
-    year: datetime
-    months: list[datetime]
+    year: date
+    months: list[date]
 
 
-@dataclass
-class Overview:
-    """What every page's sidebar and footer show of the published articles: the latest ones,
-    and every month with an article (local time), newest first, grouped by year."""
+@dataclass(frozen=True)
+class Timeline:
+    """Every month with a published article (local time, newest first), and when the next
+    scheduled article becomes public: both change only when published content does."""
 
-    latest: list[Article]
-    years: list[ArchiveYear]
+    months: tuple[date, ...]
+    next_due: datetime | None
 
-    def months_in(self, year: int) -> list[datetime]:
+    @property
+    def years(self) -> list[ArchiveYear]:
+        """The months grouped by year, newest first."""
+        years: dict[int, ArchiveYear] = {}
+        for month in self.months:
+            years.setdefault(month.year, ArchiveYear(month, [])).months.append(month)
+        return list(years.values())
+
+    def months_in(self, year: int) -> list[date]:
         """The months of `year` with articles, January first."""
-        found = next((entry.months for entry in self.years if entry.year.year == year), [])
-        return found[::-1]
+        return [month for month in reversed(self.months) if month.year == year]
 
     def has_month(self, month: date) -> bool:
-        return month in self._months()
+        return month in self.months
 
     def year_before(self, year: int) -> date | None:
-        return next((date(y, 1, 1) for y in self._years() if y < year), None)
+        return next((date(m.year, 1, 1) for m in self.months if m.year < year), None)
 
     def year_after(self, year: int) -> date | None:
-        return next((date(y, 1, 1) for y in reversed(self._years()) if y > year), None)
+        return next((date(m.year, 1, 1) for m in reversed(self.months) if m.year > year), None)
 
     def month_before(self, month: date) -> date | None:
-        return next((m for m in self._months() if m < month), None)
+        return next((m for m in self.months if m < month), None)
 
     def month_after(self, month: date) -> date | None:
-        return next((m for m in reversed(self._months()) if m > month), None)
-
-    def _years(self) -> list[int]:
-        return [entry.year.year for entry in self.years]
-
-    def _months(self) -> list[date]:
-        return [month.date() for entry in self.years for month in entry.months]
+        return next((m for m in reversed(self.months) if m > month), None)
 
 
-# Latest articles in the sidebar.
-OVERVIEW_LATEST = 5
-
-
-def published_overview(request=None) -> Overview:
-    """The latest published articles and the archive's months, in one query, once per request.
-
-    Both go out of date together (when published content changes), so the sidebar's and the
-    footer's fragments, and the archive pages, read them together: the newest articles, and
-    the newest article of each month, in one pass over published articles.
-    """
-    if request is not None and hasattr(request, "published_overview"):
-        return request.published_overview
-    month = TruncMonth("published_at")
-    newest_first = [F("published_at").desc(), F("created_at").desc()]
-    rows = (
-        Article.objects.published()
-        .only("title", "slug", "published_at", "status")
-        .annotate(
-            month=month,
-            place=Window(RowNumber(), order_by=newest_first),
-            place_in_month=Window(RowNumber(), partition_by=month, order_by=newest_first),
-        )
-        .filter(Q(place__lte=OVERVIEW_LATEST) | Q(place_in_month=1))
-        .order_by("place")
+def published_timeline() -> Timeline:
+    """The archive's months and the next publication, read in one query."""
+    rows = list(Article.objects.timeline())
+    return Timeline(
+        months=tuple(row["month"].date() for row in rows if row["public"]),
+        next_due=min((row["due"] for row in rows if row["due"]), default=None),
     )
-    latest, years = [], {}
-    for article in rows:
-        if article.place <= OVERVIEW_LATEST:
-            latest.append(article)
-        if article.place_in_month == 1:
-            years.setdefault(article.month.year, ArchiveYear(article.month, []))
-            years[article.month.year].months.append(article.month)
-    overview = Overview(latest=latest, years=list(years.values()))
-    if request is not None:
-        request.published_overview = overview
-    return overview
 
 
 def with_tag_names(articles: list[Article]) -> list[Article]:

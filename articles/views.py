@@ -13,10 +13,9 @@ from django.views.generic import dates
 from taggit.models import Tag
 
 from . import previews
-from .cache import PublishedPaginator, published_depends_on
+from .cache import PublishedPaginator, published_depends_on, published_timeline
 from .models import Article, Author, Page, Section
 from .search import SEARCH_CANDIDATES, SearchRequest, search, search_capped
-from .selectors import published_overview
 from .sitemaps import SITEMAPS, NewsSitemap, index_entries
 
 
@@ -105,7 +104,7 @@ class ArticlePreviewView(PermissionRequiredMixin, generic.DetailView):
 
 class ArchiveMixin(PublishedArticlesMixin):
     """A year's or a month's articles. Which months have any, and so the links to the periods
-    before and after, come from the published overview the footer's archive reads too."""
+    before and after, come from the published timeline the footer's archive reads too."""
 
     def period_articles(self, start: date, end: date):
         return self.get_queryset().filter(
@@ -119,8 +118,8 @@ class YearArchiveView(ArchiveMixin, dates.YearArchiveView):
 
     def get_dated_items(self):
         year = int(self.get_year())
-        overview = published_overview(self.request)
-        months = overview.months_in(year)
+        timeline = published_timeline(self.request)
+        months = timeline.months_in(year)
         if not months:
             raise Http404(f"No articles in {year}.")
         start = date(year, 1, 1)
@@ -130,8 +129,8 @@ class YearArchiveView(ArchiveMixin, dates.YearArchiveView):
             articles,
             {
                 "year": start,
-                "next_year": overview.year_after(year),
-                "previous_year": overview.year_before(year),
+                "next_year": timeline.year_after(year),
+                "previous_year": timeline.year_before(year),
             },
         )
 
@@ -152,8 +151,8 @@ class MonthArchiveView(ArchiveMixin, dates.MonthArchiveView):
             month = date(int(self.get_year()), int(self.get_month()), 1)
         except ValueError:
             raise Http404("No such month.") from None
-        overview = published_overview(self.request)
-        if not overview.has_month(month):
+        timeline = published_timeline(self.request)
+        if not timeline.has_month(month):
             raise Http404(f"No articles in {month:%B %Y}.")
         following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
         articles = self.period_articles(month, following)
@@ -162,8 +161,8 @@ class MonthArchiveView(ArchiveMixin, dates.MonthArchiveView):
             articles,
             {
                 "month": month,
-                "next_month": overview.month_after(month),
-                "previous_month": overview.month_before(month),
+                "next_month": timeline.month_after(month),
+                "previous_month": timeline.month_before(month),
             },
         )
 

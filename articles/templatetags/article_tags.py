@@ -5,10 +5,10 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from articles.body import body_for_readers
-from articles.cache import COMMENT_COUNTS, PUBLISHED, next_publication_due
+from articles.cache import COMMENT_COUNTS, PUBLISHED, next_publication_due, published_timeline
 from articles.models import Article, Section
 from articles.search import snippet
-from articles.selectors import article_surroundings, front_page_sections, published_overview
+from articles.selectors import article_surroundings, front_page_sections
 from core import pagecache
 from core.urls import reverse_cached
 
@@ -19,19 +19,21 @@ SECTION_BLOCK_SIZE = 3
 
 
 @register.simple_tag(takes_context=True)
-def recent_articles(context):
+def recent_articles(context, count: int = 5):
     """The latest published articles, for the sidebar (one cached fragment for every page)."""
-    request = context.get("request")
     return pagecache.fragment(
-        request,
+        context.get("request"),
         "recent-articles",
         depends_on=(PUBLISHED,),
-        vary=(),
-        until=next_publication_due(request),
-        render=lambda: render_to_string(
-            "articles/includes/_recent.html", {"articles": published_overview(request).latest}
-        ),
+        vary=(count,),
+        until=next_publication_due(context.get("request")),
+        render=lambda: _recent_render(count),
     )
+
+
+def _recent_render(count: int) -> str:
+    articles = Article.objects.published().only("title", "slug", "published_at", "status")
+    return render_to_string("articles/includes/_recent.html", {"articles": articles[:count]})
 
 
 @register.simple_tag(takes_context=True)
@@ -73,7 +75,7 @@ def archive_nav(context):
         vary=(),
         until=next_publication_due(request),
         render=lambda: render_to_string(
-            "articles/includes/_archive_nav.html", {"years": published_overview(request).years}
+            "articles/includes/_archive_nav.html", {"years": published_timeline(request).years}
         ),
     )
 

@@ -55,13 +55,18 @@ async function request(url, options = {}) {
   );
 }
 
+// Makes the ids that tie labels to fields and dialogs to their titles.
+let fieldCount = 0;
+
 // A modal dialog inside the editor's frame (for its colours), like the editor's own dialogs.
 function openDialog(editor, title, children) {
-  const form = crel("form", { className: "editor-images" }, [
-    crel("h3", { className: "prose-editor-dialog-title", textContent: title }),
-    ...children,
-  ]);
-  const dialog = crel("dialog", { className: "prose-editor-dialog editor-images-dialog" }, [form]);
+  const heading = crel("h3", { className: "prose-editor-dialog-title", textContent: title });
+  heading.id = `editor-images-title-${++fieldCount}`;
+  const form = crel("form", { className: "editor-images" }, [heading, ...children]);
+  const dialog = crel("dialog", {
+    className: "prose-editor-dialog editor-images-dialog",
+    "aria-labelledby": heading.id,
+  }, [form]);
   editor.view.dom.parentElement.append(dialog);
   dialog.addEventListener("close", () => dialog.remove());
   // Enter in a field must not submit anything: the buttons say what happens.
@@ -69,8 +74,6 @@ function openDialog(editor, title, children) {
   dialog.showModal();
   return { dialog, form };
 }
-
-let fieldCount = 0;
 
 function field(label, input, help = "") {
   input.id = `editor-images-field-${++fieldCount}`;

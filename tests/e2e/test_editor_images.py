@@ -66,7 +66,7 @@ def test_an_editor_uploads_an_image_into_the_body_and_readers_get_it_responsive(
 
     body_end(page)
     page.get_by_role("button", name="Upload an image").click()
-    dialog = page.get_by_role("dialog")
+    dialog = page.get_by_role("dialog", name="Upload an image")
     dialog.get_by_label("Image file").set_input_files(photo)
     dialog.get_by_label("Alternative text").fill("Tankers at anchor off Fujairah")
     dialog.get_by_label("Caption").fill("The queue at dawn")
@@ -106,7 +106,7 @@ def test_an_editor_picks_an_image_from_the_library_for_a_static_page(editor_page
 
     body_end(page)
     page.get_by_role("button", name="Image library").click()
-    dialog = page.get_by_role("dialog")
+    dialog = page.get_by_role("dialog", name="Image library")
     expect(dialog.locator(".editor-images-library img")).to_have_count(2)
     dialog.get_by_label("Search").fill("beirut")
     expect(dialog.locator(".editor-images-library button")).to_have_count(1)
@@ -141,7 +141,7 @@ def test_a_dropped_file_is_uploaded_and_a_bad_one_gets_a_message_in_words(editor
     expect(body).to_be_visible()
 
     body.evaluate(DROP, list(b"this is not a picture"))
-    dialog = page.get_by_role("dialog")
+    dialog = page.get_by_role("dialog", name="Upload an image")
     expect(dialog).to_contain_text("dropped.jpg")
     dialog.get_by_label("Alternative text").fill("Nothing")
     dialog.get_by_role("button", name="Upload and insert").click()

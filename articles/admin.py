@@ -421,10 +421,6 @@ class ArticleAdmin(RevisionsMixin, VersionAdmin):
 @admin.register(Author)
 class AuthorAdmin(admin.ModelAdmin):
     form = AuthorAdminForm
-
-    class Media:
-        css = EditorMedia.css
-
     list_display = ["name_with_photo", "position", "user"]
     list_select_related = ["user"]
     search_fields = ["name", "position"]
@@ -432,6 +428,10 @@ class AuthorAdmin(admin.ModelAdmin):
     fields = ["name", "slug", "position", "user", "notify_of_comments", "photo", "bio", "website"]
     # Django 6's default; a bare "example.org" becomes an https address.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    class Media:
+        # The bio's editor has the image buttons too; a short bio needs no autosave.
+        css = EditorMedia.css
 
     @admin.display(description="Name", ordering="name")
     def name_with_photo(self, obj) -> str:
@@ -506,7 +506,7 @@ class LibraryImageAdmin(admin.ModelAdmin):
             )
         image = form.save(commit=False)
         self.save_model(request, image, form, change=False)
-        self.log_addition(request, image, [{"added": {}}])
+        self.log_addition(request, image, self.construct_change_message(request, form, None, True))
         return JsonResponse(_for_editor(image), status=201)
 
     def choose_view(self, request):

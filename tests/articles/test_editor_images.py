@@ -25,7 +25,7 @@ UPLOAD_URL = reverse("admin:articles_libraryimage_upload")
 CHOOSE_URL = reverse("admin:articles_libraryimage_choose")
 
 
-def jpeg(size=(2400, 1600), name="harbour.jpg") -> SimpleUploadedFile:
+def jpeg(size=(900, 600), name="harbour.jpg") -> SimpleUploadedFile:
     buffer = BytesIO()
     Image.new("RGB", size, (200, 120, 40)).save(buffer, "JPEG")
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
@@ -42,7 +42,7 @@ def stored_files() -> list[str]:
 
 
 def test_an_upload_from_the_editor_keeps_the_image_and_answers_what_to_insert(settings):
-    response = upload(staff(EDITORS))
+    response = upload(staff(EDITORS), file=jpeg((2400, 1600)))
 
     assert response.status_code == 201
     image = LibraryImage.objects.get()
@@ -202,7 +202,7 @@ def test_the_body_editor_of_articles_and_pages_offers_upload_and_the_library(for
 
 def test_a_figure_the_editor_inserts_survives_saving_and_is_served_responsive(client):
     editor = staff(EDITORS)
-    image = upload(editor).json()
+    image = upload(editor, file=jpeg((1200, 800))).json()
     # What the editor's figure puts in the body, attributes and classes included.
     body = (
         f'<p>Before.</p><figure class="figure"><img src="{image["src"]}" alt="{image["alt"]}" '

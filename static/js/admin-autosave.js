@@ -102,6 +102,8 @@
         } else {
           field.value = value; // an editor not made yet starts from the textarea
           field.dispatchEvent(new Event("input", { bubbles: true }));
+          // Admin fills a new article's slug from its title on "change".
+          field.dispatchEvent(new Event("change", { bubbles: true }));
         }
       });
     }

@@ -108,7 +108,7 @@ function insertFigure(editor, image, position = null) {
 
 // Asks for the image's text, uploads it with the file and inserts it. Without a file (the
 // toolbar button), the dialog asks for one too. A refused upload keeps the dialog open with
-// the reason, so the editor can choose another file or fix the text.
+// the reason, so the editor can choose another file or fix the text. Settles when it closes.
 function uploadDialog(editor, options, file = null, position = null) {
   const chooser = crel("input", { type: "file", accept: "image/*", required: true });
   const alt = crel("input", { type: "text", required: true, maxLength: 250 });
@@ -133,6 +133,7 @@ function uploadDialog(editor, options, file = null, position = null) {
   ]);
   cancel.addEventListener("click", () => dialog.close());
   (file ? alt : chooser).focus();
+  const closed = new Promise((resolve) => dialog.addEventListener("close", resolve));
 
   submit.addEventListener("click", async (event) => {
     event.preventDefault();
@@ -161,6 +162,14 @@ function uploadDialog(editor, options, file = null, position = null) {
       submit.disabled = false;
     }
   });
+  return closed;
+}
+
+// Several files dropped or pasted at once: one dialog after another, each image after the last.
+async function uploadEach(editor, options, files, position = null) {
+  for (const [index, file] of files.entries()) {
+    await uploadDialog(editor, options, file, index === 0 ? position : null);
+  }
 }
 
 // Earlier uploads, newest first, searchable as admin's image list is; a click inserts one.
@@ -264,17 +273,17 @@ export const LibraryImages = Extension.create({
       new Plugin({
         props: {
           handleDrop(view, event) {
-            const [file] = imageFiles(event.dataTransfer);
-            if (!file || !editor.isEditable) { return false; }
+            const files = imageFiles(event.dataTransfer);
+            if (!files.length || !editor.isEditable) { return false; }
             event.preventDefault();
             const at = view.posAtCoords({ left: event.clientX, top: event.clientY });
-            uploadDialog(editor, options, file, at ? at.pos : null);
+            uploadEach(editor, options, files, at ? at.pos : null);
             return true;
           },
           handlePaste(_view, event) {
-            const [file] = imageFiles(event.clipboardData);
-            if (!file || !editor.isEditable) { return false; }
-            uploadDialog(editor, options, file);
+            const files = imageFiles(event.clipboardData);
+            if (!files.length || !editor.isEditable) { return false; }
+            uploadEach(editor, options, files);
             return true;
           },
         },

@@ -1,4 +1,4 @@
-"""Images in the body, from the editor itself: uploaded with the toolbar button or a dropped file,
+"""Images in the body, from the editor itself: uploaded with the toolbar button or dropped files,
 picked from the library, shown to readers at the right size; and a draft typed in the browser
 survives a closed tab."""
 
@@ -122,9 +122,11 @@ def test_an_editor_picks_an_image_from_the_library_for_a_static_page(editor_page
     expect(image).to_have_attribute("srcset", re.compile(r"\.w480\.jpg 480w"))
 
 
-DROP = """(element, bytes) => {
+DROP = """(element, pictures) => {
   const files = new DataTransfer();
-  files.items.add(new File([new Uint8Array(bytes)], "dropped.jpg", {type: "image/jpeg"}));
+  pictures.forEach(([name, bytes]) => {
+    files.items.add(new File([new Uint8Array(bytes)], name, {type: "image/jpeg"}));
+  });
   const box = element.getBoundingClientRect();
   element.dispatchEvent(new DragEvent("drop", {
     dataTransfer: files, clientX: box.left + 10, clientY: box.top + 10,
@@ -133,27 +135,40 @@ DROP = """(element, bytes) => {
 }"""
 
 
-def test_a_dropped_file_is_uploaded_and_a_bad_one_gets_a_message_in_words(editor_page, live_site):
+def test_dropped_files_are_uploaded_one_by_one_and_a_bad_one_gets_a_message_in_words(
+    editor_page, live_site
+):
     page = editor_page
     article = ArticleFactory(draft=True)
     page.goto(f"{live_site.url}/admin/articles/article/{article.pk}/change/")
     body = page.locator(BODY)
     expect(body).to_be_visible()
 
-    body.evaluate(DROP, list(b"this is not a picture"))
+    body.evaluate(DROP, [["notes.jpg", list(b"this is not a picture")]])
     dialog = page.get_by_role("dialog", name="Upload an image")
-    expect(dialog).to_contain_text("dropped.jpg")
+    expect(dialog).to_contain_text("notes.jpg")
     dialog.get_by_label("Alternative text").fill("Nothing")
     dialog.get_by_role("button", name="Upload and insert").click()
     expect(dialog.get_by_role("alert")).to_contain_text("Image: Upload a valid image.")
     dialog.get_by_role("button", name="Cancel").click()
+    expect(dialog).to_have_count(0)
     assert not LibraryImage.objects.exists()
 
-    body.evaluate(DROP, list(jpeg((700, 400))))
-    dialog.get_by_label("Alternative text").fill("A dropped photo")
-    dialog.get_by_role("button", name="Upload and insert").click()
-    expect(page.locator(f"{BODY} figure img")).to_have_attribute("alt", "A dropped photo")
-    assert LibraryImage.objects.get().alt == "A dropped photo"
+    body.evaluate(DROP, [["first.jpg", list(jpeg((700, 400)))], ["second.jpg", list(jpeg())]])
+    for name, alt in [("first.jpg", "The first photo"), ("second.jpg", "The second photo")]:
+        expect(dialog).to_contain_text(name)
+        dialog.get_by_label("Alternative text").fill(alt)
+        dialog.get_by_role("button", name="Upload and insert").click()
+    figures = page.locator(f"{BODY} figure img")
+    expect(figures).to_have_count(2)
+    assert [figures.nth(n).get_attribute("alt") for n in range(2)] == [
+        "The first photo",
+        "The second photo",
+    ]
+    assert sorted(LibraryImage.objects.values_list("alt", flat=True)) == [
+        "The first photo",
+        "The second photo",
+    ]
     # The browser logs the refused upload's 400 as a failed load: expected here.
     assert [error for error in page.errors if "400" not in error] == []
 

@@ -17,6 +17,7 @@ from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import F, Q
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -36,6 +37,16 @@ from .revisions import version_diff, version_restore, versions
 # Names of the submit buttons in templates/admin/articles/article/submit_line.html.
 SAVE_DRAFT = "_save_draft"
 PUBLISH = "_publish"
+# How many of the newest matching images the body editor's library shows at a time.
+LIBRARY_CHOICES = 24
+
+
+class EditorMedia:
+    """What a change form with a body editor adds: the editor's image dialogs' styles, and
+    autosave of what is typed to the browser's storage."""
+
+    css = {"all": ["css/admin-editor.css"]}
+    js = ["js/admin-autosave.js"]
 
 
 def _for_viewer(display):
@@ -179,6 +190,7 @@ class ArticleAdmin(RevisionsMixin, VersionAdmin):
     panels: ClassVar[list[ArticlePanel]] = []
 
     form = ArticleAdminForm
+    Media = EditorMedia
     # Few, short columns, so that titles keep their width at 1280 px and on a phone.
     list_display = ["title", "state_and_time", "section", "byline", "discussion"]
     list_select_related = ["section"]
@@ -417,6 +429,10 @@ class AuthorAdmin(admin.ModelAdmin):
     # Django 6's default; a bare "example.org" becomes an https address.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
+    class Media:
+        # The bio's editor has the image buttons too; a short bio needs no autosave.
+        css = EditorMedia.css
+
     @admin.display(description="Name", ordering="name")
     def name_with_photo(self, obj) -> str:
         if not obj.photo:
@@ -438,6 +454,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 @admin.register(Page)
 class PageAdmin(RevisionsMixin, VersionAdmin):
+    Media = EditorMedia
     list_display = ["title", "slug", "updated_at"]
     search_fields = ["title", "body"]
     prepopulated_fields = {"slug": ["title"]}
@@ -447,7 +464,11 @@ class PageAdmin(RevisionsMixin, VersionAdmin):
 
 @admin.register(LibraryImage)
 class LibraryImageAdmin(admin.ModelAdmin):
-    """Images uploaded once, each with its alternative text and credit, for any article's body."""
+    """Images uploaded once, each with its alternative text and credit, for any article's body.
+
+    The body editor uploads and picks them through two JSON views here (upload_view and
+    choose_view, used by static/js/editor-images.js), checked as this admin's own pages are.
+    """
 
     form = LibraryImageAdminForm
     list_display = ["thumbnail", "alt", "credit", "size", "created_at"]
@@ -457,16 +478,56 @@ class LibraryImageAdmin(admin.ModelAdmin):
     fields = ["file", "alt", "caption", "credit", "to_insert"]
     readonly_fields = ["to_insert"]
 
+    def get_urls(self):
+        # Before the model's own routes, whose "<object_id>/" would take these paths.
+        upload = self.admin_site.admin_view(require_POST(self.upload_view))
+        choose = self.admin_site.admin_view(self.choose_view)
+        return [
+            path("upload/", upload, name="articles_libraryimage_upload"),
+            path("choose/", choose, name="articles_libraryimage_choose"),
+            *super().get_urls(),
+        ]
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.uploaded_by = request.user
         super().save_model(request, obj, form, change)
 
+    def upload_view(self, request):
+        """An image uploaded from the body's editor, through this admin's own form (the same
+        checks as any upload): what the editor inserts, or one message saying what is wrong."""
+        if not self.has_add_permission(request):
+            return JsonResponse({"error": "You may not add images to the library."}, status=403)
+        form = self.get_form(request)(request.POST, request.FILES)
+        if not form.is_valid():
+            return JsonResponse(
+                {"error": _errors_in_words(form), "errors": form.errors.get_json_data()},
+                status=400,
+            )
+        image = form.save(commit=False)
+        self.save_model(request, image, form, change=False)
+        self.log_addition(request, image, self.construct_change_message(request, form, None, True))
+        return JsonResponse(_for_editor(image), status=201)
+
+    def choose_view(self, request):
+        """The library as the body's editor shows it: the newest images whose alternative text,
+        caption, credit or file name match `q`, as the image list's search finds them."""
+        if not self.has_view_permission(request):
+            return JsonResponse({"error": "You may not see the image library."}, status=403)
+        images, _ = self.get_search_results(
+            request, self.get_queryset(request), request.GET.get("q", "").strip()
+        )
+        found = list(images[: LIBRARY_CHOICES + 1])
+        return JsonResponse(
+            {
+                "images": [_for_editor(image) for image in found[:LIBRARY_CHOICES]],
+                "more": len(found) > LIBRARY_CHOICES,
+            }
+        )
+
     @admin.display(description="Image")
     def thumbnail(self, obj) -> str:
-        return format_html(
-            '<img src="{}" width="96" alt="" loading="lazy">', obj.srcset().split(" ")[0]
-        )
+        return format_html('<img src="{}" width="96" alt="" loading="lazy">', obj.thumbnail_url)
 
     @admin.display(description="Size")
     def size(self, obj) -> str:
@@ -477,7 +538,32 @@ class LibraryImageAdmin(admin.ModelAdmin):
         if obj.pk is None:
             return "Save the image first."
         return format_html(
-            "In the body's editor, choose “Insert figure” and give this address: "
-            "<code>{}</code>. Readers get it at the right size for their screen.",
+            "In the body's editor, choose “Image library” in the toolbar and pick it (search "
+            "for its description). Its address is <code>{}</code>. Readers get it at the right "
+            "size for their screen.",
             obj.address,
         )
+
+
+def _for_editor(image: LibraryImage) -> dict:
+    """A library image as the body's editor inserts it: the site's own address, the text."""
+    return {
+        "id": image.pk,
+        "src": image.address,
+        "thumbnail": image.thumbnail_url,
+        "alt": image.alt,
+        "caption": image.caption,
+        "credit": image.credit,
+        "width": image.width,
+        "height": image.height,
+        "name": image.file.name.rsplit("/", 1)[-1],
+    }
+
+
+def _errors_in_words(form) -> str:
+    """A form's errors as one message the editor can show: “Image: Upload a valid image…”."""
+    parts = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)  # none for errors of the whole form
+        parts.append(f"{field.label}: {' '.join(errors)}" if field else " ".join(errors))
+    return " ".join(parts)

@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 import nh3
 from django.conf import settings
+from django.urls import reverse_lazy
 from django_prose_editor.config import allowlist_from_extensions, expand_extensions
 from django_prose_editor.fields import create_sanitizer
 
@@ -34,6 +35,14 @@ EDITOR_EXTENSIONS = {
     "History": True,
     "HTML": True,
     "SpecialCharacters": True,
+    # Upload, drop, paste or pick images from the library (static/js/editor-images.js, registered
+    # in settings.DJANGO_PROSE_EDITOR_EXTENSIONS); it inserts figures as "Figure" makes them.
+    "LibraryImages": {
+        "uploadUrl": reverse_lazy("admin:articles_libraryimage_upload"),
+        "libraryUrl": reverse_lazy("admin:articles_libraryimage_choose"),
+        # Larger requests are refused before they are read (core.security): said before sending.
+        "maxBytes": settings.ADMIN_REQUEST_MAX_BYTES,
+    },
 }
 EDITOR_CONFIG = {"extensions": EDITOR_EXTENSIONS}
 

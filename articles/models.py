@@ -421,6 +421,14 @@ class LibraryImage(models.Model):
         """The site-relative address an article's body refers to it by."""
         return self.file.url
 
+    @property
+    def thumbnail_url(self) -> str:
+        """The smallest JPEG there is of it, for lists and the editor's library."""
+        smallest = BODY_IMAGE_RENDITIONS[0]
+        if (self.width or 0) > smallest.width:
+            return rendition_url(self.file, smallest)
+        return self.file.url
+
     def srcset(self, fmt: str = "JPEG") -> str:
         renditions = tuple(r for r in BODY_IMAGE_RENDITIONS if r.fmt == fmt)
         if fmt == "JPEG":

@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django_prose_editor.config import html_tags
+from js_asset import static_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -383,6 +385,13 @@ SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 ARTICLES_PER_PAGE = int(env("ARTICLES_PER_PAGE", "10"))
 # Uploaded photos and featured images larger than this (pixels on the long side) are scaled down.
 IMAGE_MAX_PX = int(env("IMAGE_MAX_PX", "2000"))
+
+# django-prose-editor: the body editor's image upload and library (static/js/editor-images.js),
+# an extension in the library's own way. It inserts figures and images, whose HTML the Figure and
+# Image extensions already allow, so it adds nothing to what the sanitiser lets through.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {"js": [static_lazy("js/editor-images.js")], "extensions": {"LibraryImages": html_tags([])}},
+]
 
 # django.contrib.sites (needed by django-contrib-comments); kept in step with SITE_URL on migrate.
 SITE_ID = 1

@@ -205,3 +205,19 @@ def test_a_draft_typed_before_the_tab_closed_is_offered_back_until_saved(editor_
     expect(page.locator(".autosave-offer")).to_have_count(0)
     assert page.evaluate("Object.keys(localStorage).filter(key => key.includes('draft'))") == []
     assert_no_errors(page)
+
+
+def test_signing_out_leaves_no_draft_behind_for_the_next_person(editor_page, live_site):
+    page = editor_page
+    article = ArticleFactory(draft=True, title="Talks resume")
+    page.goto(f"{live_site.url}/admin/articles/article/{article.pk}/change/")
+    page.get_by_label("Title").fill("An unpublished headline")
+    page.wait_for_function(
+        "() => Object.values(localStorage).some(draft => draft.includes('unpublished headline'))"
+    )
+
+    page.get_by_role("button", name="Log out").click()
+
+    expect(page.get_by_text("Logged out")).to_be_visible()
+    page.goto(f"{live_site.url}/admin/login/")
+    assert page.evaluate("Object.keys(localStorage).filter(key => key.includes('draft'))") == []

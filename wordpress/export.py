@@ -28,6 +28,7 @@ and the file is consistent even while editors work. It holds commenters' emails 
 addresses: it is for the site's owner.
 """
 
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -39,7 +40,8 @@ from xml.sax.saxutils import escape
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.db.models import F, Prefetch
+from django.db.models import BigIntegerField, F, Prefetch
+from django.db.models.functions import Cast
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -63,6 +65,8 @@ TAG_TERM_ID_OFFSET = 1_000_000_000
 PINGBACK_ID_OFFSET = 1_000_000_000
 # Articles read per query, with their comments and linkbacks: what is held in memory at once.
 CHUNK = 100
+# Comments fetched per round trip while streaming an article chunk's discussions.
+COMMENT_CHUNK = 2000
 
 # WordPress's status for each of ours.
 POST_STATUS = {
@@ -220,28 +224,39 @@ class _Exporter:
             self.report.tags += 1
 
     def _articles(self, articles: list[Article]) -> None:
+        # Comments stream in article order beside the articles: a discussion of any length is
+        # never held in memory whole.
         keys = [str(article.pk) for article in articles]
-        comments = _grouped(
+        comments = (
             Comment.objects.filter(content_type=self.article_type, object_pk__in=keys)
-            # The commenter's author id, if they write here: WordPress links the comment to
-            # the user it makes of that author.
-            .annotate(commenter_author_id=F("user__author_profile__pk"))
-            .order_by("pk"),
-            key=lambda comment: int(comment.object_pk),
+            .annotate(
+                article_id=Cast("object_pk", BigIntegerField()),
+                # The commenter's author id, if they write here: WordPress links the comment
+                # to the user it makes of that author.
+                commenter_author_id=F("user__author_profile__pk"),
+            )
+            .order_by("article_id", "pk")
+            .iterator(chunk_size=COMMENT_CHUNK)
         )
+        threads = itertools.groupby(comments, key=lambda comment: comment.article_id)
         linkbacks = _grouped(
             Linkback.objects.filter(target__in=articles, source__in=Article.objects.published())
             .select_related("source")
             .order_by("pk"),
             key=lambda linkback: linkback.target_id,
         )
+        thread = next(threads, None)
         for article in articles:
-            self._article(article, comments[article.pk], linkbacks[article.pk])
+            if thread is not None and thread[0] == article.pk:
+                self._article(article, thread[1], linkbacks[article.pk])
+                thread = next(threads, None)
+            else:
+                self._article(article, (), linkbacks[article.pk])
             if article.image:
                 self._attachment(article)
 
     def _article(
-        self, article: Article, comments: list[Comment], linkbacks: list[Linkback]
+        self, article: Article, comments: Iterable[Comment], linkbacks: list[Linkback]
     ) -> None:
         authors = list(article.authors.all())
         state = article.state

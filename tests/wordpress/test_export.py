@@ -361,3 +361,17 @@ def test_dates_are_written_in_the_site_zone_and_utc(settings):
     local = timezone.localtime(moment, timezone.get_default_timezone())
     assert wp(item, "post_date") == local.strftime("%Y-%m-%d %H:%M:%S")
     assert wp(item, "post_date_gmt") == moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_its_own_the_export_reads_one_read_only_snapshot():
+    from django.db import connection
+
+    article = ArticleFactory(title="In the snapshot")
+    CommentFactory(content_object=article)
+
+    posts = items(parse(exported()).find("channel"))
+
+    assert posts[article.pk].findtext("title") == "In the snapshot"
+    assert len(comments(posts[article.pk])) == 1
+    assert not connection.in_atomic_block

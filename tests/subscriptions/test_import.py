@@ -12,7 +12,7 @@ from articles.publication import publication_schedule
 from subscriptions import imports
 from subscriptions.models import Delivery, Subscriber
 from subscriptions.services import subscriber_signup, subscriber_unsubscribe
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, UserFactory
 
 State, Source = Subscriber.State, Subscriber.Source
 
@@ -377,3 +377,19 @@ def test_imported_active_subscribers_get_the_next_article_and_suppressed_ones_ne
         "active@example.org"
     ]
     assert [message.to for message in mail.outbox] == [["active@example.org"]]
+
+
+@pytest.mark.django_db
+def test_admin_shows_where_and_when_an_imported_subscriber_came_from(client, tmp_path):
+    run(write(tmp_path, "list.csv", "Email Address,CONFIRM_TIME\nrana@example.org,2019-03-04\n"))
+    Subscriber.objects.create(email="local@example.org", state=State.ACTIVE)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    listing = client.get("/admin/subscriptions/subscriber/?source=mailchimp").content.decode()
+    change = client.get(
+        f"/admin/subscriptions/subscriber/{Subscriber.objects.get(source='mailchimp').pk}/change/"
+    ).content.decode()
+
+    assert "rana@example.org" in listing and "local@example.org" not in listing
+    assert "Imported from Mailchimp" in listing
+    assert "Imported at" in change and "Imported from Mailchimp" in change

@@ -17,6 +17,9 @@ What goes where:
   approved 1 (public), 0 (held), spam, or trash (removed by a moderator);
 - linkbacks → `pingback` comments on the linked article (comment id = PINGBACK_ID_OFFSET + pk).
 
+Plain text of ours (titles, names, standfirsts, captions, comments) goes out HTML-escaped, as
+WordPress keeps such fields; bodies go out as the HTML they are.
+
 Posts, pages and attachments share WordPress's one post-id space, categories and tags its one
 term-id space, comments and pingbacks its comment-id space: the fixed offsets keep every id
 distinct and the same from one export to the next, so re-importing a later export matches the
@@ -28,6 +31,7 @@ and the file is consistent even while editors work. It holds commenters' emails 
 addresses: it is for the site's owner.
 """
 
+import html
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -192,7 +196,7 @@ class _Exporter:
                 + _element("wp:author_id", author.pk)
                 + _element("wp:author_login", author.slug, as_cdata=True)
                 + _element("wp:author_email", email, as_cdata=True)
-                + _element("wp:author_display_name", author.name, as_cdata=True)
+                + _element("wp:author_display_name", _html(author.name), as_cdata=True)
                 + _element("wp:author_first_name", "", as_cdata=True)
                 + _element("wp:author_last_name", "", as_cdata=True)
                 + "</wp:author>",
@@ -207,8 +211,8 @@ class _Exporter:
                 + _element("wp:term_id", section.pk)
                 + _element("wp:category_nicename", section.slug, as_cdata=True)
                 + _element("wp:category_parent", "", as_cdata=True)
-                + _element("wp:cat_name", section.name, as_cdata=True)
-                + _element("wp:category_description", section.description, as_cdata=True)
+                + _element("wp:cat_name", _html(section.name), as_cdata=True)
+                + _element("wp:category_description", _html(section.description), as_cdata=True)
                 + "</wp:category>",
             )
             self.report.categories += 1
@@ -218,7 +222,7 @@ class _Exporter:
                 "<wp:tag>"
                 + _element("wp:term_id", tag.pk + TAG_TERM_ID_OFFSET)
                 + _element("wp:tag_slug", tag.slug, as_cdata=True)
-                + _element("wp:tag_name", tag.name, as_cdata=True)
+                + _element("wp:tag_name", _html(tag.name), as_cdata=True)
                 + "</wp:tag>",
             )
             self.report.tags += 1
@@ -263,14 +267,14 @@ class _Exporter:
         published = article.published_at if state != Article.State.DRAFT else None
         url = absolute_url(article.get_absolute_url()) if published else _post_link(article)
         self.line(1, "<item>")
-        self.element(2, "title", article.title, as_cdata=True)
+        self.element(2, "title", _html(article.title), as_cdata=True)
         self.element(2, "link", url)
         self.element(2, "pubDate", _rfc822(article.published_at or article.created_at))
         self.element(2, "dc:creator", authors[0].slug if authors else "", as_cdata=True)
         self.line(2, f'<guid isPermaLink="false">{_text(_post_link(article))}</guid>')
         self.element(2, "description")
         self.element(2, "content:encoded", absolute_html(article.body, base_url=url), as_cdata=True)
-        self.element(2, "excerpt:encoded", article.standfirst, as_cdata=True)
+        self.element(2, "excerpt:encoded", _html(article.standfirst), as_cdata=True)
         self._post_fields(
             post_id=post_id(article),
             date=article.published_at or article.created_at,
@@ -283,9 +287,9 @@ class _Exporter:
         )
         if article.section_id:
             section = article.section
-            self._term("category", section.slug, section.name)
+            self._term("category", section.slug, _html(section.name))
         for tag in article.tags.all():
-            self._term("post_tag", tag.slug, tag.name)
+            self._term("post_tag", tag.slug, _html(tag.name))
         if article.image:
             self._meta("_thumbnail_id", str(attachment_id(article)))
         if len(authors) > 1:
@@ -302,15 +306,15 @@ class _Exporter:
         authors = list(article.authors.all())
         self.line(1, "<item>")
         self.element(
-            2, "title", article.image_alt or article.image.name.rsplit("/")[-1], as_cdata=True
+            2, "title", _html(article.image_alt or _stem(article.image.name)), as_cdata=True
         )
         self.element(2, "link", f"{settings.SITE_URL}/?attachment_id={attachment_id(article)}")
         self.element(2, "pubDate", _rfc822(article.published_at or article.created_at))
         self.element(2, "dc:creator", authors[0].slug if authors else "", as_cdata=True)
         self.line(2, f'<guid isPermaLink="false">{_text(url)}</guid>')
         self.element(2, "description")
-        self.element(2, "content:encoded", article.image_credit, as_cdata=True)
-        self.element(2, "excerpt:encoded", article.image_caption, as_cdata=True)
+        self.element(2, "content:encoded", _html(article.image_credit), as_cdata=True)
+        self.element(2, "excerpt:encoded", _html(article.image_caption), as_cdata=True)
         self._post_fields(
             post_id=attachment_id(article),
             date=article.published_at or article.created_at,
@@ -331,7 +335,7 @@ class _Exporter:
 
     def _page(self, page: Page) -> None:
         self.line(1, "<item>")
-        self.element(2, "title", page.title, as_cdata=True)
+        self.element(2, "title", _html(page.title), as_cdata=True)
         url = absolute_url(page.get_absolute_url())
         self.element(2, "link", url)
         self.element(2, "pubDate", _rfc822(page.updated_at))
@@ -448,13 +452,13 @@ class _Exporter:
     ) -> None:
         self.line(2, "<wp:comment>")
         self.element(3, "wp:comment_id", comment_id)
-        self.element(3, "wp:comment_author", author, as_cdata=True)
+        self.element(3, "wp:comment_author", _html(author), as_cdata=True)
         self.element(3, "wp:comment_author_email", email, as_cdata=True)
         self.element(3, "wp:comment_author_url", url, as_cdata=True)
         self.element(3, "wp:comment_author_IP", ip, as_cdata=True)
         self.element(3, "wp:comment_date", _local(date), as_cdata=True)
         self.element(3, "wp:comment_date_gmt", _gmt(date), as_cdata=True)
-        self.element(3, "wp:comment_content", content, as_cdata=True)
+        self.element(3, "wp:comment_content", _html(content), as_cdata=True)
         self.element(3, "wp:comment_approved", approved, as_cdata=True)
         self.element(3, "wp:comment_type", comment_type, as_cdata=True)
         self.element(3, "wp:comment_parent", parent)
@@ -465,6 +469,17 @@ class _Exporter:
 def _element(name: str, value="", *, as_cdata: bool = False) -> str:
     inner = cdata(str(value)) if as_cdata else _text(value)
     return f"<{name}>{inner}</{name}>"
+
+
+def _html(text: str) -> str:
+    """Our plain text (titles, names, standfirsts, comments) as the HTML WordPress keeps in those
+    fields: it shows them unescaped, and its importers, ours too, unescape them."""
+    return html.escape(text, quote=False)
+
+
+def _stem(name: str) -> str:
+    """A file's name without folder or extension, as WordPress titles an upload by default."""
+    return name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
 
 
 def _post_link(article: Article) -> str:

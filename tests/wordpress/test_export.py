@@ -99,7 +99,9 @@ def site(db, settings):
         comment="First! ]]> with <b>tags</b>\x0b and ünïcode",
         submit_date=datetime(2024, 7, 1, 10, 0, tzinfo=UTC),
     )
-    reply = CommentFactory(parent=top, user_name="Sami", comment="A reply.")
+    reply = CommentFactory(
+        parent=top, user_name="Sami & co", comment="A reply.", user_url="https://sami.example/a]]>b"
+    )
     held = CommentFactory(content_object=published, held=True, comment="Held one.")
     spam = CommentFactory(content_object=published, is_public=False, comment="Buy now.")
     Comment.objects.filter(pk=spam.pk).update(is_spam=True)
@@ -177,7 +179,8 @@ def test_articles_are_posts_with_their_status_dates_terms_and_body(site):
     article = site["published"]
 
     item = posts[article.pk]
-    assert item.findtext("title") == "Talks resume ]]> in Vienna — «finally»"
+    # Plain text goes out as the HTML WordPress keeps in these fields.
+    assert item.findtext("title") == "Talks resume ]]&gt; in Vienna — «finally»"
     assert item.findtext("link") == SITE + "/2024/07/01/talks-resume/"
     assert item.findtext("guid") == f"{SITE}/?p={article.pk}"
     assert item.findtext("dc:creator", namespaces=NS) == "scott-lucas"
@@ -188,7 +191,8 @@ def test_articles_are_posts_with_their_status_dates_terms_and_body(site):
     assert wp(item, "post_date_gmt") == "2024-07-01 09:30:00"
     assert wp(item, "comment_status") == "open"
     assert (
-        item.findtext("excerpt:encoded", namespaces=NS) == "Both sides <signal> flexibility & more."
+        item.findtext("excerpt:encoded", namespaces=NS)
+        == "Both sides &lt;signal&gt; flexibility &amp; more."
     )
     body = item.findtext("content:encoded", namespaces=NS)
     assert "Négociations <strong>reprises</strong>" in body
@@ -214,8 +218,24 @@ def test_articles_are_posts_with_their_status_dates_terms_and_body(site):
 def test_cdata_holding_the_end_marker_is_split_as_wordpress_splits_it(site):
     text = exported()
 
-    assert "<![CDATA[Talks resume ]]]]><![CDATA[> in Vienna — «finally»]]>" in text
-    assert "First! ]]]]><![CDATA[> with <b>tags</b> and ünïcode" in text
+    assert "<![CDATA[https://sami.example/a]]]]><![CDATA[>b]]>" in text
+    reply = comments(items(parse(text).find("channel"))[site["published"].pk])[site["reply"].pk]
+    assert wp(reply, "comment_author_url") == "https://sami.example/a]]>b"
+    assert wp(reply, "comment_author") == "Sami &amp; co"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("plain", "<![CDATA[plain]]>"),
+        ("a]]>b", "<![CDATA[a]]]]><![CDATA[>b]]>"),
+        ("]]>]]>", "<![CDATA[]]]]><![CDATA[>]]]]><![CDATA[>]]>"),
+        ("bell\x07 gone", "<![CDATA[bell gone]]>"),
+    ],
+)
+def test_cdata_splits_every_end_marker_and_drops_what_xml_cannot_carry(text, expected):
+    assert export.cdata(text) == expected
+    assert ET.fromstring(f"<x>{expected}</x>").text == text.replace("\x07", "")
 
 
 def test_featured_image_is_an_attachment_of_its_article(site):
@@ -268,7 +288,7 @@ def test_comments_keep_threading_people_dates_and_moderation_state(site):
     assert wp(top, "comment_date") == "2024-07-01 11:00:00"
     assert wp(top, "comment_date_gmt") == "2024-07-01 10:00:00"
     # Unicode and markup survive as typed; a control character XML cannot carry is dropped.
-    assert wp(top, "comment_content") == "First! ]]> with <b>tags</b> and ünïcode"
+    assert wp(top, "comment_content") == "First! ]]&gt; with &lt;b&gt;tags&lt;/b&gt; and ünïcode"
     assert wp(top, "comment_parent") == "0"
     assert wp(top, "comment_type") == "comment"
     assert wp(thread[site["reply"].pk], "comment_parent") == str(site["top"].pk)

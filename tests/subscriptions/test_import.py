@@ -183,13 +183,16 @@ def test_semicolons_and_named_columns_read_a_spreadsheets_own_file(tmp_path):
     path = write(
         tmp_path,
         "liste.csv",
-        "\ufeffNom;Courriel;Inscrit le;État\n"
-        "Rana;rana@example.org;2020-02-03;abonné\n"
-        "Sami;sami@example.org;2020-02-04;unsubscribed\n",
+        # As a spreadsheet saves it: byte-order mark, semicolons, Windows line ends.
+        "\ufeffNom;Courriel;Inscrit le;État\r\n"
+        "Rana;rana@example.org;2020-02-03;abonné\r\n"
+        "Sami;sami@example.org;2020-02-04;unsubscribed\r\n",
     )
 
     with pytest.raises(CommandError, match="No email column"):
         run(path)
+    with pytest.raises(CommandError, match="No column 'Mail' for email"):
+        run(path, "--columns", "email=Mail")
     output = run(path, "--columns", "email=Courriel,date=Inscrit le,status=État")
 
     # A status word it does not know is reported, not guessed.

@@ -13,6 +13,9 @@ What goes where:
   = the description, excerpt = caption, content = credit, `_wp_attached_file` = the path under
   MEDIA_ROOT, `wp:attachment_url` absolute through SITE_URL;
 - static pages → `page` items (post id = PAGE_ID_OFFSET + pk);
+- images of the image library, which bodies show, → `attachment` items without a parent (post id
+  = LIBRARY_ID_OFFSET + pk), described as featured images are: WordPress's importer fetches them
+  and re-points the bodies' addresses to its copies;
 - comments → `wp:comment` (comment id = pk, `wp:comment_parent` = the parent's pk or 0),
   approved 1 (public), 0 (held), spam, or trash (removed by a moderator);
 - linkbacks → `pingback` comments on the linked article (comment id = PINGBACK_ID_OFFSET + pk).
@@ -50,7 +53,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from articles.html import absolute_html
-from articles.models import Article, Author, Page, Section
+from articles.models import Article, Author, LibraryImage, Page, Section
 from comments.models import Comment, Linkback
 from core.identity import absolute_url
 from core.text import xml_safe
@@ -65,6 +68,7 @@ NAMESPACES = {
 }
 PAGE_ID_OFFSET = 1_000_000_000
 ATTACHMENT_ID_OFFSET = 2_000_000_000
+LIBRARY_ID_OFFSET = 3_000_000_000
 TAG_TERM_ID_OFFSET = 1_000_000_000
 PINGBACK_ID_OFFSET = 1_000_000_000
 # Articles read per query, with their comments and linkbacks: what is held in memory at once.
@@ -162,6 +166,8 @@ class _Exporter:
             self._articles(articles)
         for page in Page.objects.order_by("pk").iterator(chunk_size=CHUNK):
             self._page(page)
+        for image in LibraryImage.objects.order_by("pk").iterator(chunk_size=CHUNK):
+            self._library_image(image)
         self.line(0, "</channel>")
         self.line(0, "</rss>")
         return self.report
@@ -302,34 +308,74 @@ class _Exporter:
         self.report.posts += 1
 
     def _attachment(self, article: Article) -> None:
-        url = absolute_url(article.image.url)
         authors = list(article.authors.all())
-        self.line(1, "<item>")
-        self.element(
-            2, "title", _html(article.image_alt or _stem(article.image.name)), as_cdata=True
+        self._attachment_item(
+            attachment_id=attachment_id(article),
+            parent=post_id(article),
+            fieldfile=article.image,
+            alt=article.image_alt,
+            caption=article.image_caption,
+            credit=article.image_credit,
+            date=article.published_at or article.created_at,
+            modified=article.updated_at,
+            creator=authors[0].slug if authors else "",
+            name=f"{article.slug}-image",
         )
-        self.element(2, "link", f"{settings.SITE_URL}/?attachment_id={attachment_id(article)}")
-        self.element(2, "pubDate", _rfc822(article.published_at or article.created_at))
-        self.element(2, "dc:creator", authors[0].slug if authors else "", as_cdata=True)
+
+    def _library_image(self, image: LibraryImage) -> None:
+        # WordPress fetches each attachment and re-points the bodies that show it.
+        self._attachment_item(
+            attachment_id=image.pk + LIBRARY_ID_OFFSET,
+            parent=0,
+            fieldfile=image.file,
+            alt=image.alt,
+            caption=image.caption,
+            credit=image.credit,
+            date=image.created_at,
+            modified=image.created_at,
+            creator="",
+            name=f"library-{image.pk}",
+        )
+
+    def _attachment_item(
+        self,
+        *,
+        attachment_id: int,
+        parent: int,
+        fieldfile,
+        alt: str,
+        caption: str,
+        credit: str,
+        date: datetime,
+        modified: datetime,
+        creator: str,
+        name: str,
+    ) -> None:
+        url = absolute_url(fieldfile.url)
+        self.line(1, "<item>")
+        self.element(2, "title", _html(alt or _stem(fieldfile.name)), as_cdata=True)
+        self.element(2, "link", f"{settings.SITE_URL}/?attachment_id={attachment_id}")
+        self.element(2, "pubDate", _rfc822(date))
+        self.element(2, "dc:creator", creator, as_cdata=True)
         self.line(2, f'<guid isPermaLink="false">{_text(url)}</guid>')
         self.element(2, "description")
-        self.element(2, "content:encoded", _html(article.image_credit), as_cdata=True)
-        self.element(2, "excerpt:encoded", _html(article.image_caption), as_cdata=True)
+        self.element(2, "content:encoded", _html(credit), as_cdata=True)
+        self.element(2, "excerpt:encoded", _html(caption), as_cdata=True)
         self._post_fields(
-            post_id=attachment_id(article),
-            date=article.published_at or article.created_at,
-            date_gmt=article.published_at or article.created_at,
-            modified=article.updated_at,
+            post_id=attachment_id,
+            date=date,
+            date_gmt=date,
+            modified=modified,
             comment_status="closed",
-            name=f"{article.slug}-image",
+            name=name,
             status="inherit",
             post_type="attachment",
-            parent=post_id(article),
+            parent=parent,
         )
         self.element(2, "wp:attachment_url", url, as_cdata=True)
-        self._meta("_wp_attached_file", article.image.name)
-        if article.image_alt:
-            self._meta("_wp_attachment_image_alt", article.image_alt)
+        self._meta("_wp_attached_file", fieldfile.name)
+        if alt:
+            self._meta("_wp_attachment_image_alt", alt)
         self.line(1, "</item>")
         self.report.attachments += 1
 

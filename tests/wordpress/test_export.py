@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from PIL import Image
 
-from articles.models import Article
+from articles.models import Article, LibraryImage
 from comments.models import Comment, Linkback
 from tests.factories import (
     ArticleFactory,
@@ -22,7 +22,13 @@ from tests.factories import (
     UserFactory,
 )
 from wordpress import export
-from wordpress.export import ATTACHMENT_ID_OFFSET, PAGE_ID_OFFSET, PINGBACK_ID_OFFSET, site_export
+from wordpress.export import (
+    ATTACHMENT_ID_OFFSET,
+    LIBRARY_ID_OFFSET,
+    PAGE_ID_OFFSET,
+    PINGBACK_ID_OFFSET,
+    site_export,
+)
 
 NS = {
     "wp": "http://wordpress.org/export/1.2/",
@@ -263,6 +269,26 @@ def test_featured_image_is_an_attachment_of_its_article(site):
         wp(m, "meta_key") == "_thumbnail_id"
         for m in posts[site["draft"].pk].findall("wp:postmeta", NS)
     )
+
+
+@pytest.mark.django_db
+def test_library_images_in_bodies_are_attachments_at_the_address_the_body_uses():
+    image = LibraryImage.objects.create(
+        file=jpeg("chart.jpg"), alt="Oil & gas exports", caption="Since 2010.", credit="Data: IEA"
+    )
+    article = ArticleFactory(body=f'<p>See:</p><img src="{image.address}" alt="Chart">')
+
+    posts = items(parse(exported()).find("channel"))
+
+    attachment = posts[LIBRARY_ID_OFFSET + image.pk]
+    url = SITE + image.file.url
+    assert wp(attachment, "post_type") == "attachment"
+    assert wp(attachment, "post_parent") == "0"
+    assert wp(attachment, "attachment_url") == url
+    assert attachment.findtext("title") == "Oil &amp; gas exports"
+    assert attachment.findtext("excerpt:encoded", namespaces=NS) == "Since 2010."
+    # WordPress's importer re-points every occurrence of an attachment's URL in the bodies.
+    assert f'src="{url}"' in posts[article.pk].findtext("content:encoded", namespaces=NS)
 
 
 def test_static_pages_are_pages_with_ids_apart_from_posts(site):

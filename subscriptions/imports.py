@@ -14,6 +14,7 @@ the source now lists as unsubscribed or bounced is suppressed.
 
 import csv
 import io
+import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -162,13 +163,13 @@ def subscribers_import(
                     _import_batch(batch, report=report)
                 if dry_run:
                     transaction.set_rollback(True)
-    except UnicodeDecodeError as error:
+    except UnicodeDecodeError:
         raise SubscriberImportError(
-            f"The file is not UTF-8 text (byte {error.start} of a line cannot be read): "
-            "export it again, or save it from a spreadsheet as “CSV UTF-8”."
+            "The file is not UTF-8 text, so nothing was imported: export it again, or save it "
+            "from a spreadsheet as “CSV UTF-8”."
         ) from None
     except csv.Error as error:
-        raise SubscriberImportError(f"The file cannot be read as CSV: {error}.") from None
+        raise SubscriberImportError(f"Nothing imported: the file is not CSV ({error}).") from None
     return report
 
 
@@ -177,12 +178,7 @@ def _reader(file: io.TextIOBase) -> Iterator[list[str]]:
     spreadsheets in many European languages write semicolons."""
     first = file.readline()
     delimiter = max((",", ";", "\t"), key=first.count)
-    return csv.reader(_chain(first, file), delimiter=delimiter)
-
-
-def _chain(first: str, rest: Iterable[str]) -> Iterator[str]:
-    yield first
-    yield from rest
+    return csv.reader(itertools.chain([first], file), delimiter=delimiter)
 
 
 def _header_key(name: str) -> str:

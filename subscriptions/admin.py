@@ -36,8 +36,10 @@ class _Echo:
 
 @admin.register(Subscriber)
 class SubscriberAdmin(admin.ModelAdmin):
-    list_display = ["email", "state", "frequency", "preferences", "created_at", "confirmed_at"]
-    list_filter = ["state", "frequency", "sections"]
+    list_display = [
+        "email", "state", "frequency", "preferences", "source", "created_at", "confirmed_at",
+    ]  # fmt: skip
+    list_filter = ["state", "frequency", "source", "sections"]
     search_fields = ["email"]
     date_hierarchy = "created_at"
     # The key is what every mailed link is checked against; staff have no use for it. Never shown.
@@ -50,6 +52,8 @@ class SubscriberAdmin(admin.ModelAdmin):
         "confirmed_at",
         "unsubscribed_at",
         "bounce_count",
+        "source",
+        "imported_at",
     ]
     filter_horizontal = ["sections", "authors"]
     actions = ["export_csv", "erase_selected"]
@@ -58,7 +62,8 @@ class SubscriberAdmin(admin.ModelAdmin):
         return super().get_queryset(request).prefetch_related("sections", "authors")
 
     def has_add_permission(self, request):
-        # Every subscriber comes through the double opt-in, never typed in by staff.
+        # Every subscriber comes through the double opt-in (or `import_subscribers`, from a list
+        # confirmed elsewhere), never typed in by staff.
         return False
 
     def get_actions(self, request):

@@ -53,6 +53,14 @@ class Subscriber(models.Model):
         UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
         BOUNCING = "bouncing", "Bouncing (suppressed)"
 
+    class Source(models.TextChoices):
+        SIGNUP = "", "Signed up here"
+        MAILCHIMP = "mailchimp", "Imported from Mailchimp"
+        SUBSTACK = "substack", "Imported from Substack"
+        GHOST = "ghost", "Imported from Ghost"
+        JETPACK = "jetpack", "Imported from Jetpack (WordPress.com)"
+        CSV = "csv", "Imported from a CSV file"
+
     class Frequency(models.TextChoices):
         INSTANT = "instant", "Each article as it is published"
         DAILY = "daily", "A daily digest"
@@ -77,6 +85,12 @@ class Subscriber(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
     confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Subscribers brought over from another service (subscriptions.imports) confirmed there: they
+    # come in active without a new confirmation, and this says where and when they came from.
+    source = models.CharField(
+        max_length=10, choices=Source.choices, default=Source.SIGNUP, blank=True, db_index=True
+    )
+    imported_at = models.DateTimeField(null=True, blank=True)
     # Permanent delivery failures in a row; past SUBSCRIPTIONS_BOUNCE_LIMIT the address bounces.
     bounce_count = models.PositiveSmallIntegerField(default=0)
 

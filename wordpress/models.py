@@ -1,0 +1,59 @@
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+
+class ImportedItem(models.Model):
+    """One thing brought in from a WordPress export: what it was there and what it is here.
+
+    Keyed on the WordPress id, so importing the same export again finds everything already
+    there; its old address is what old links are redirected from (wordpress.redirects).
+    """
+
+    class Kind(models.TextChoices):
+        AUTHOR = "author", "Author"
+        CATEGORY = "category", "Category"
+        TAG = "tag", "Tag"
+        POST = "post", "Post"
+        PAGE = "page", "Page"
+        ATTACHMENT = "attachment", "Attachment"
+        COMMENT = "comment", "Comment"
+        # An uploaded file an article's body refers to, keyed on its path under uploads/.
+        FILE = "file", "Uploaded file"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    key = models.CharField(
+        max_length=300, help_text="The WordPress id (a file's path under wp-content/uploads)."
+    )
+    old_path = models.CharField(
+        max_length=500,
+        blank=True,
+        db_index=True,
+        help_text="The address path it had on the WordPress site, redirected to its new one.",
+    )
+    content_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    target = GenericForeignKey("content_type", "object_id")
+    address = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Where something without a page of its own lives now (an attachment's file).",
+    )
+    details = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="What the export said that has no place here yet, such as an author's email.",
+    )
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key"], name="one_import_per_wordpress_item")
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return f"WordPress {self.get_kind_display().lower()} {self.key}"

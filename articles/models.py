@@ -241,10 +241,7 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, update_fields=None, **kwargs):
-        self.body = media_addresses_relative(sanitize_html(self.body))
-        self.reading_minutes = reading_minutes(self.body)
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
+        self.derive_fields()
         new_image = _prepare_upload(self.image)
         if update_fields is None and not self._state.adding:
             # An instance read before a comment arrived must not write back its older count.
@@ -256,6 +253,13 @@ class Article(models.Model):
         super().save(*args, update_fields=update_fields, **kwargs)
         if new_image:
             make_renditions(self.image, FEATURED_IMAGE_RENDITIONS)
+
+    def derive_fields(self) -> None:
+        """What save() computes from the row itself; bulk writers (imports) call it too."""
+        self.body = media_addresses_relative(sanitize_html(self.body))
+        self.reading_minutes = reading_minutes(self.body)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
 
     def get_absolute_url(self):
         if self.published_at is None or self.status != self.Status.PUBLISHED:

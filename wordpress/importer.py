@@ -40,10 +40,11 @@ from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django_comments.models import Comment as BaseComment
 from django_comments_xtd.models import XtdComment
-from taggit.models import Tag
+from taggit.models import Tag, TaggedItem
 
-from articles.cache import article_pages_changed
+from articles.cache import article_pages_changed, comment_counts_changed, published_changed
 from articles.models import RESERVED_PAGE_SLUGS, Article, Author, LibraryImage, Page, Section
+from articles.search import search_vectors_rebuild
 from comments.counts import comment_count_refresh
 from comments.display import comment_html
 from comments.models import Comment, Linkback
@@ -237,6 +238,13 @@ class _Import:
         self.max_level = settings.COMMENTS_XTD_MAX_THREAD_LEVEL
 
     def batch(self, entries, *, done: int, progress) -> int:
+        post_ids = [str(e.id) for e in entries if isinstance(e, wxr.Item) and e.type == "post"]
+        self.known_posts = dict(
+            ImportedItem.objects.filter(kind=Kind.POST, key__in=post_ids).values_list(
+                "key", "object_id"
+            )
+        )
+        new_posts: list[tuple[wxr.Item, Article]] = []
         for entry in entries:
             if isinstance(entry, wxr.Author):
                 self.author(entry)
@@ -245,17 +253,28 @@ class _Import:
             elif isinstance(entry, wxr.Tag):
                 self.tag(entry)
             elif isinstance(entry, wxr.Item):
-                self.item(entry)
+                if entry.type == "post":
+                    if (article := self.post(entry)) is not None:
+                        new_posts.append((entry, article))
+                else:
+                    self.item(entry)
                 done += 1
                 if progress:
                     progress(done, self.inventory.items)
+        self.save_posts(new_posts)
+        # Pages showing what was imported are out of date once this batch commits.
+        published_changed()
         return done
 
     def finish(self) -> None:
-        """Pingbacks whose source post came later in the file than the post they link to."""
+        """Pingbacks whose source post came later in the file than the post they link to, and
+        the search index of what the batches wrote in bulk."""
         for source_path, target_id in self.pending_linkbacks:
             if not self._linkback(source_path, target_id):
                 self.report.skip("pingbacks", "from a post that is not in the export")
+        if self.report.imported[Kind.POST]:
+            search_vectors_rebuild()
+        comment_counts_changed()
 
     # Old addresses
 
@@ -389,16 +408,18 @@ class _Import:
         elif item.type not in {"revision", "nav_menu_item", "customize_changeset"}:
             self.report.skip(f"{item.type} items", "(a post type ewview has no counterpart for)")
 
-    def post(self, item: wxr.Item) -> None:
-        found = _mapped(Kind.POST, str(item.id))
-        if found is not None:
+    def post(self, item: wxr.Item) -> Article | None:
+        """The article for a new post, not saved yet (see save_posts); None otherwise."""
+        found = self.known_posts.get(str(item.id))
+        if str(item.id) in self.known_posts:
             self.report.existing[Kind.POST] += 1
-            self.comments(item, article_id=found)
-            return
+            if found is not None:
+                self.comments(item, article_id=found)
+            return None
         if item.status in NOT_IMPORTED_STATUS or item.status not in POST_STATUS:
             reason = NOT_IMPORTED_STATUS.get(item.status, f"with status “{item.status}”")
             self.report.skip("posts", reason)
-            return
+            return None
         status = POST_STATUS[item.status]
         if item.password:
             # WordPress showed it only to those with the password; here nobody, until an editor
@@ -412,7 +433,7 @@ class _Import:
             self.report.scheduled += 1
         article = Article(
             title=_title(item.title)[:250],
-            slug=_unique_slug(Article, item.name or item.title, fallback=f"post-{item.id}"),
+            slug=(slugify(unquote(item.name or item.title)) or f"post-{item.id}")[:90],
             section_id=self._section_for(item.categories),
             standfirst=html.unescape(strip_tags(item.excerpt)).strip(),
             body=self.body(item),
@@ -421,17 +442,75 @@ class _Import:
             # Back-issues are not news: no import ever emails subscribers (see the module).
             announced_at=timezone.now() if status == Article.Status.PUBLISHED else None,
             comments_open=item.comment_status == "open",
+            # Its comments are all new, written below in bulk: counted here, not recounted.
+            comment_count=sum(_reader_comment(c) and c.approved == "1" for c in item.comments),
         )
         self.featured_image(article, item)
-        article.save()
-        article.authors.set([self._author_for(item.creator)])
-        # A post in several categories is in the first one's section, tagged with the others.
-        extra = [(slug, name) for slug, name in item.categories[1:]]
-        if tags := self._tags_for(item.tags + extra):
-            article.tags.set(tags)
-        _remember(Kind.POST, str(item.id), article, old_path=self.old_path(item.link))
-        self.report.imported[Kind.POST] += 1
-        self.comments(item, article_id=article.pk)
+        return article
+
+    def save_posts(self, posts: list[tuple[wxr.Item, Article]]) -> None:
+        """Write a batch's new articles, their authors, tags and comments in a few statements."""
+        if not posts:
+            return
+        self._unique_slugs([article for _, article in posts])
+        for _, article in posts:
+            if article.image:
+                article.save()  # its renditions are made on save
+            else:
+                article.derive_fields()
+        Article.objects.bulk_create([article for _, article in posts if article.pk is None])
+        through = Article.authors.through
+        through.objects.bulk_create(
+            [
+                through(article_id=article.pk, author_id=self._author_for(item.creator))
+                for item, article in posts
+            ]
+        )
+        tagged = []
+        for item, article in posts:
+            # A post in several categories is in the first one's section, tagged with the others.
+            tags = {tag.pk: tag for tag in self._tags_for(item.tags + item.categories[1:])}
+            tagged += [
+                TaggedItem(tag=tag, content_type=self.article_type, object_id=article.pk)
+                for tag in tags.values()
+            ]
+        TaggedItem.objects.bulk_create(tagged)
+        ImportedItem.objects.bulk_create(
+            [
+                ImportedItem(
+                    kind=Kind.POST,
+                    key=str(item.id),
+                    old_path=self.old_path(item.link)[:500],
+                    content_type=self.article_type,
+                    object_id=article.pk,
+                )
+                for item, article in posts
+            ]
+        )
+        self.report.imported[Kind.POST] += len(posts)
+        threads, parents, articles = [], {}, {}
+        for item, article in posts:
+            new, item_parents = self.classify_comments(item, existing={}, article_id=article.pk)
+            threads += new.values()
+            parents |= item_parents
+            articles |= dict.fromkeys(new, article.pk)
+        created = self.new_threads(threads, parents, articles=articles)
+        self._remember_comments(created)
+
+    def _unique_slugs(self, articles: list[Article]) -> None:
+        taken = set(
+            Article.objects.filter(slug__in=[a.slug for a in articles]).values_list(
+                "slug", flat=True
+            )
+        )
+        for article in articles:
+            base, n = article.slug, 1
+            while article.slug in taken or (
+                n > 1 and Article.objects.filter(slug=article.slug).exists()
+            ):
+                n += 1
+                article.slug = f"{base}-{n}"
+            taken.add(article.slug)
 
     def page(self, item: wxr.Item) -> None:
         if _mapped(Kind.PAGE, str(item.id)) is not None:
@@ -563,6 +642,7 @@ class _Import:
     # Comments
 
     def comments(self, item: wxr.Item, *, article_id: int) -> None:
+        """New comments on a post imported before (a newer export)."""
         if not item.comments:
             return
         existing = dict(
@@ -570,6 +650,20 @@ class _Import:
                 kind=Kind.COMMENT, key__in=[str(c.id) for c in item.comments]
             ).values_list("key", "object_id")
         )
+        new, parents = self.classify_comments(item, existing=existing, article_id=article_id)
+        if not new:
+            return
+        fresh = [c for c in new.values() if not _under_existing(c.id, parents, new)]
+        replies = [c for c in new.values() if _under_existing(c.id, parents, new)]
+        created = self.new_threads(fresh, parents, articles=dict.fromkeys(new, article_id))
+        created |= self.replies_to_existing(replies, parents, existing, article_id=article_id)
+        self._remember_comments(created)
+        comment_count_refresh(article_id=article_id)
+        article_pages_changed(article_ids=[article_id])
+
+    def classify_comments(self, item: wxr.Item, *, existing: dict, article_id: int):
+        """The item's comments to import, by WordPress id, and the parent each will have: a
+        reply to one not imported (the bin, a pingback) joins the nearest one that is."""
         by_id = {c.id: c for c in item.comments}
         new: dict[int, wxr.Comment] = {}
         for comment in item.comments:
@@ -579,13 +673,10 @@ class _Import:
                 self.report.skip("comments", "in the trash")
             elif comment.type in {"pingback", "trackback"}:
                 self.pingback(comment, article_id=article_id)
-            elif comment.type not in {"", "comment"}:
+            elif not _reader_comment(comment):
                 self.report.skip("comments", f"of type “{comment.type}”")
             else:
                 new[comment.id] = comment
-        if not new:
-            return
-        # A reply to a comment not imported (trash, a pingback) joins the nearest one that is.
         parents: dict[int, int] = {}
         for comment in new.values():
             parent, seen = comment.parent, set()
@@ -595,10 +686,9 @@ class _Import:
                 if parent in seen:
                     parent = 0
             parents[comment.id] = parent
-        fresh = [c for c in new.values() if not _under_existing(c.id, parents, new)]
-        replies = [c for c in new.values() if _under_existing(c.id, parents, new)]
-        created = self.new_threads(fresh, parents, article_id=article_id)
-        created |= self.replies_to_existing(replies, parents, existing, article_id=article_id)
+        return new, parents
+
+    def _remember_comments(self, created: dict[int, int]) -> None:
         ImportedItem.objects.bulk_create(
             [
                 ImportedItem(
@@ -611,8 +701,6 @@ class _Import:
             ]
         )
         self.report.imported[Kind.COMMENT] += len(created)
-        comment_count_refresh(article_id=article_id)
-        article_pages_changed(article_ids=[article_id])
 
     @property
     def _comment_type_id(self) -> int:
@@ -641,7 +729,7 @@ class _Import:
             followup=False,
         )
 
-    def new_threads(self, comments, parents, *, article_id: int) -> dict[int, int]:
+    def new_threads(self, comments, parents, *, articles: dict[int, int]) -> dict[int, int]:
         """Whole new threads, written in bulk with their threading worked out here as
         django-comments-xtd would (thread, level, order, count of replies below)."""
         if not comments:
@@ -658,7 +746,7 @@ class _Import:
                 parent = effective[parent]
             effective[wp.id] = parent
             level[wp.id] = level[parent] + 1 if parent else 0
-        objects = {wp.id: self._comment(wp, article_id=article_id) for wp in ordered}
+        objects = {wp.id: self._comment(wp, article_id=articles[wp.id]) for wp in ordered}
         base = [_base_row(objects[wp.id]) for wp in ordered]
         BaseComment.objects.bulk_create(base)
         for wp, row in zip(ordered, base, strict=True):
@@ -787,6 +875,11 @@ def _comment_text(content: str) -> str:
 def _link_text(match: re.Match) -> str:
     href, text = match[1], strip_tags(match[2])
     return text if text.strip() == href.strip() else f"{text} ({href})"
+
+
+def _reader_comment(comment: wxr.Comment) -> bool:
+    """A reader's comment to import: not in the bin, not a pingback or a plugin's note."""
+    return comment.approved not in {"trash", "post-trashed"} and comment.type in {"", "comment"}
 
 
 def _ip(value: str) -> str | None:

@@ -1,0 +1,29 @@
+"""Old WordPress links keep working: redirected (301) to the new addresses of what was imported.
+
+It costs nothing on the site's own pages: the database is asked only when a request would
+otherwise be a 404, or when the front page is asked for with a WordPress query (`/?p=123`).
+Placed before the page cache, whose stored front page would otherwise answer `/?p=123` (the
+cache leaves unknown parameters out of its keys).
+"""
+
+from django.http import HttpResponsePermanentRedirect
+
+from .redirects import QUERY_KINDS, path_target, query_target
+
+_QUERY_NAMES = {*QUERY_KINDS, "tag"}
+
+
+class OldAddressRedirectMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in {"GET", "HEAD"}:
+            return self.get_response(request)
+        wordpress_query = request.path == "/" and not _QUERY_NAMES.isdisjoint(request.GET.keys())
+        if wordpress_query and (target := query_target(request.GET)):
+            return HttpResponsePermanentRedirect(target)
+        response = self.get_response(request)
+        if response.status_code == 404 and (target := path_target(request.path)):
+            return HttpResponsePermanentRedirect(target)
+        return response

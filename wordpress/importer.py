@@ -295,7 +295,9 @@ class _Import:
             self.report.existing[Kind.AUTHOR] += 1
             self.authors[entry.login] = found
             return found
-        slug = slugify(entry.login) or f"author-{entry.id}"
+        # WordPress's author URLs use the login made into a slug, its dots made dashes: the same
+        # here, so that old author pages are found at the same address.
+        slug = slugify(entry.login.replace(".", "-")) or f"author-{entry.id}"
         author = Author.objects.filter(slug=slug).first()
         if author is None:
             name = html.unescape(entry.display_name or entry.login)[:150]

@@ -6,7 +6,7 @@ Placed before the page cache, whose stored front page would otherwise answer `/?
 cache leaves unknown parameters out of its keys).
 """
 
-from django.http import HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponsePermanentRedirect
 
 from .redirects import QUERY_KINDS, path_target, query_target
 
@@ -20,9 +20,11 @@ class OldAddressRedirectMiddleware:
     def __call__(self, request):
         if request.method not in {"GET", "HEAD"}:
             return self.get_response(request)
-        wordpress_query = request.path == "/" and not _QUERY_NAMES.isdisjoint(request.GET.keys())
-        if wordpress_query and (target := query_target(request.GET)):
-            return HttpResponsePermanentRedirect(target)
+        if request.path == "/" and not _QUERY_NAMES.isdisjoint(request.GET.keys()):
+            if target := query_target(request.GET):
+                return HttpResponsePermanentRedirect(target)
+            # As on WordPress: an address naming a post that is not there is not the front page.
+            raise Http404("No such WordPress item")
         response = self.get_response(request)
         if response.status_code == 404 and (target := path_target(request.path)):
             return HttpResponsePermanentRedirect(target)

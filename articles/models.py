@@ -254,13 +254,6 @@ class Article(models.Model):
         if new_image:
             make_renditions(self.image, FEATURED_IMAGE_RENDITIONS)
 
-    def derive_fields(self) -> None:
-        """What save() computes from the row itself; bulk writers (imports) call it too."""
-        self.body = media_addresses_relative(sanitize_html(self.body))
-        self.reading_minutes = reading_minutes(self.body)
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
-
     def get_absolute_url(self):
         if self.published_at is None or self.status != self.Status.PUBLISHED:
             return reverse("articles:preview", kwargs={"pk": self.pk})
@@ -272,6 +265,13 @@ class Article(models.Model):
             day=f"{local.day:02d}",
             slug=self.slug,
         )
+
+    def derive_fields(self) -> None:
+        """What save() computes from the row itself; bulk writers (imports) call it too."""
+        self.body = media_addresses_relative(sanitize_html(self.body))
+        self.reading_minutes = reading_minutes(self.body)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
 
     @property
     def state(self) -> "Article.State":

@@ -6,10 +6,14 @@ Placed before the page cache, whose stored front page would otherwise answer `/?
 cache leaves unknown parameters out of its keys).
 """
 
+import logging
+
+from django.db import DatabaseError
 from django.http import Http404, HttpResponsePermanentRedirect
 
 from .redirects import QUERY_KINDS, path_target, query_target
 
+logger = logging.getLogger(__name__)
 _QUERY_NAMES = {*QUERY_KINDS, "tag"}
 
 
@@ -26,6 +30,12 @@ class OldAddressRedirectMiddleware:
             # As on WordPress: an address naming a post that is not there is not the front page.
             raise Http404("No such WordPress item")
         response = self.get_response(request)
-        if response.status_code == 404 and (target := path_target(request.path)):
-            return HttpResponsePermanentRedirect(target)
-        return response
+        if response.status_code != 404:
+            return response
+        try:
+            target = path_target(request.path)
+        except DatabaseError:
+            # Only a fallback: a lookup that fails leaves the 404 as it was, never a 500.
+            logger.warning("Old address lookup failed for %s", request.path, exc_info=True)
+            return response
+        return HttpResponsePermanentRedirect(target) if target else response

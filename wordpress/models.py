@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -57,3 +58,69 @@ class ImportedItem(models.Model):
 
     def __str__(self):
         return f"WordPress {self.get_kind_display().lower()} {self.key}"
+
+
+class ImportRun(models.Model):
+    """An export a superuser uploaded in admin, imported by a background task."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Waiting for a worker"
+        RUNNING = "running", "Importing"
+        DONE = "done", "Finished"
+        FAILED = "failed", "Stopped"
+
+    file_name = models.CharField(max_length=255, editable=False)
+    dry_run = models.BooleanField(
+        default=False, help_text="Only say what would be imported; change nothing."
+    )
+    state = models.CharField(
+        max_length=10, choices=State.choices, default=State.QUEUED, editable=False
+    )
+    items_done = models.PositiveIntegerField(default=0, editable=False)
+    items_total = models.PositiveIntegerField(default=0, editable=False)
+    summary = models.TextField(blank=True, editable=False)
+    error = models.TextField(blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "WordPress import"
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_state_display().lower()})"
+
+    @property
+    def progress(self) -> str:
+        """“1,200 of 20,000 items”, or nothing before the worker has read the file."""
+        if not self.items_total:
+            return ""
+        return f"{self.items_done:,} of {self.items_total:,} items"
+
+
+class ImportChunk(models.Model):
+    """A part of an uploaded export, kept in the database until it is imported.
+
+    Not in media storage: an export holds commenters' addresses and IPs, and uploads are public.
+    """
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="chunks")
+    number = models.PositiveIntegerField()
+    data = models.BinaryField()
+
+    class Meta:
+        ordering = ["run", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "number"], name="one_chunk_per_place")
+        ]
+
+    def __str__(self):
+        return f"Part {self.number} of {self.run}"

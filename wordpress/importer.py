@@ -233,17 +233,20 @@ class _Import:
         self.dry_run_files: set[str] = set()
         site = inventory.site
         links = [site.link, site.base_site_url, site.base_blog_url] if site else []
-        self.old_hosts = {urlsplit(link).netloc for link in links if link}
+        self.old_hosts = {_host(urlsplit(link).netloc) for link in links if link}
         self.article_type = ContentType.objects.get_for_model(Article)
         self.max_level = settings.COMMENTS_XTD_MAX_THREAD_LEVEL
 
     def batch(self, entries, *, done: int, progress) -> int:
         post_ids = [str(e.id) for e in entries if isinstance(e, wxr.Item) and e.type == "post"]
-        self.known_posts = dict(
+        known = dict(
             ImportedItem.objects.filter(kind=Kind.POST, key__in=post_ids).values_list(
                 "key", "object_id"
             )
         )
+        # An article deleted since the import stays deleted, and takes no new comments.
+        kept = set(Article.objects.filter(pk__in=known.values()).values_list("pk", flat=True))
+        self.known_posts = {key: pk if pk in kept else None for key, pk in known.items()}
         new_posts: list[tuple[wxr.Item, Article]] = []
         for entry in entries:
             if isinstance(entry, wxr.Author):
@@ -281,7 +284,7 @@ class _Import:
     def old_path(self, link: str) -> str:
         """The path of an address on the old site, as requests will ask for it; "" otherwise."""
         parts = urlsplit(link)
-        if parts.netloc and parts.netloc not in self.old_hosts:
+        if parts.netloc and _host(parts.netloc) not in self.old_hosts:
             return ""
         path = unquote(parts.path)
         return "" if path in {"", "/"} or parts.query else path
@@ -582,7 +585,7 @@ class _Import:
     def upload_path(self, url: str) -> str | None:
         """ "2019/03/photo.jpg" for an image among the old site's uploads; None otherwise."""
         parts = urlsplit(html.unescape(url))
-        if parts.netloc and parts.netloc not in self.old_hosts:
+        if parts.netloc and _host(parts.netloc) not in self.old_hosts:
             return None
         path = unquote(parts.path)
         if UPLOADS not in path:
@@ -835,6 +838,11 @@ def _remember(kind, key, target, *, old_path="", address="", details=None) -> Im
         address=address,
         details=details or {},
     )
+
+
+def _host(netloc: str) -> str:
+    """The old site's host as links name it, with or without "www." and a port."""
+    return netloc.lower().split(":")[0].removeprefix("www.")
 
 
 def _title(text: str) -> str:

@@ -1,9 +1,11 @@
 """`manage.py import_wordpress`: what a newsroom's old site becomes here, and what it never does."""
 
 from datetime import UTC, datetime
+from io import StringIO
 
 import pytest
 from django.core import mail
+from django.core.management.base import OutputWrapper
 from django.test import Client
 from taggit.models import Tag
 
@@ -14,6 +16,7 @@ from comments.models import Comment, Linkback
 from subscriptions.models import Delivery, Subscriber
 from tests.wordpress.conftest import run_import
 from tests.wordpress.exports import SITE, comment, export, post, write
+from wordpress.management.commands.import_wordpress import ProgressBar
 from wordpress.models import ImportedItem
 
 pytestmark = pytest.mark.django_db
@@ -314,3 +317,50 @@ def test_an_import_emails_no_subscriber_commenter_or_author(
     assert not Delivery.objects.exists()
     assert smtp_inbox.messages == []
     assert mail.outbox == []
+
+
+def test_a_non_latin_slug_gets_a_plain_one_and_its_old_address_redirects(tmp_path, client):
+    persian = "%d8%b3%d9%84%d8%a7%d9%85"  # "سلام", as WordPress writes it in post_name and links
+    run_import(write(tmp_path, export(post(7, title="سلام", slug=persian))))
+
+    article = Article.objects.get()
+    assert (article.title, article.slug) == ("سلام", "post-7")
+    response = client.get(f"/2020/01/02/{persian}/")
+    assert response.status_code == 301
+    assert response.headers["Location"] == article.get_absolute_url()
+
+
+def test_an_article_deleted_after_the_import_is_not_brought_back_or_commented(tmp_path):
+    path = write(tmp_path, export(post(1, comments=comment(11))))
+    run_import(path)
+    Article.objects.get().delete()
+
+    newer = export(post(1, comments=comment(11) + comment(12)))
+    output = run_import(write(tmp_path, newer, "newer.xml"))
+
+    assert not Article.objects.exists()
+    assert not Comment.objects.filter(comment="Comment 12.").exists()
+    assert "posts: 0 new, 1 already imported" in output
+
+
+def test_links_on_the_old_host_with_www_count_as_the_sites_own(tmp_path, client):
+    item = post(8, slug="harbour").replace(
+        "https://times.example.org/2020/", "http://www.times.example.org/2020/"
+    )
+    run_import(write(tmp_path, export(item)))
+
+    assert client.get("/2020/01/02/harbour/").status_code == 200
+    assert ImportedItem.objects.get(kind="post").old_path == "/2020/01/02/harbour/"
+
+
+def test_the_progress_bar_shows_only_on_a_terminal():
+    class Terminal(StringIO):
+        def isatty(self):
+            return True
+
+    assert "\r[" not in run_import(SITE)  # captured output is no terminal
+    screen = Terminal()
+    bar = ProgressBar(OutputWrapper(screen))
+    bar(13, 13)
+    bar.close()
+    assert screen.getvalue().startswith("\r[" + "#" * 30 + "] 13/13 items")

@@ -21,8 +21,9 @@ def import_run_execute(*, run_id: int) -> None:
     ImportRun.objects.filter(pk=run_id).update(state=ImportRun.State.RUNNING)
 
     def progress(done: int, total: int) -> None:
-        # Inside each batch's transaction: admin sees it when the batch commits.
-        ImportRun.objects.filter(pk=run_id).update(items_done=done, items_total=total)
+        # Once a batch: inside its transaction, admin sees it when the batch commits.
+        if done % BATCH_ITEMS == 0 or done == total:
+            ImportRun.objects.filter(pk=run_id).update(items_done=done, items_total=total)
 
     outcome = {"state": ImportRun.State.DONE, "finished_at": timezone.now()}
     try:

@@ -275,7 +275,8 @@ class _Import:
         for source_path, target_id in self.pending_linkbacks:
             if not self._linkback(source_path, target_id):
                 self.report.skip("pingbacks", "from a post that is not in the export")
-        if self.report.imported[Kind.POST]:
+        if self.report.imported[Kind.POST] or self.report.existing[Kind.POST]:
+            # Also after a run that only found what an interrupted one wrote.
             search_vectors_rebuild()
         comment_counts_changed()
 
@@ -293,7 +294,7 @@ class _Import:
 
     def author(self, entry: wxr.Author) -> int:
         key = str(entry.id) if entry.id is not None else f"login:{entry.login}"
-        found = _mapped(Kind.AUTHOR, key)
+        found = _mapped(Kind.AUTHOR, key, Author)
         if found is not None:
             self.report.existing[Kind.AUTHOR] += 1
             self.authors[entry.login] = found
@@ -323,7 +324,7 @@ class _Import:
     def category(self, entry: wxr.Category) -> int:
         self.categories.setdefault(entry.slug, entry)
         key = str(entry.term_id) if entry.term_id is not None else f"slug:{entry.slug}"
-        found = _mapped(Kind.CATEGORY, key)
+        found = _mapped(Kind.CATEGORY, key, Section)
         if found is not None:
             self.report.existing[Kind.CATEGORY] += 1
             self.sections[entry.slug] = found
@@ -380,11 +381,10 @@ class _Import:
 
     def tag(self, entry: wxr.Tag) -> Tag:
         key = str(entry.term_id) if entry.term_id is not None else f"slug:{entry.slug}"
-        mapping = ImportedItem.objects.filter(kind=Kind.TAG, key=key).first()
-        if mapping is not None and (tag := Tag.objects.filter(pk=mapping.object_id).first()):
+        if (found := _mapped(Kind.TAG, key, Tag)) is not None:
             self.report.existing[Kind.TAG] += 1
-            self.tags[entry.slug] = tag
-            return tag
+            self.tags[entry.slug] = Tag.objects.get(pk=found)
+            return self.tags[entry.slug]
         name = html.unescape(entry.name).strip()[:100] or entry.slug
         slug = slugify(unquote(entry.slug)) or slugify(name) or f"tag-{entry.term_id}"
         tag = Tag.objects.filter(slug=slug).first() or Tag.objects.filter(name=name).first()
@@ -819,13 +819,18 @@ class _Import:
         return True
 
 
-def _mapped(kind: str, key: str) -> int | None:
-    """Our object's id for a WordPress item imported before, or None."""
-    mapping = ImportedItem.objects.filter(kind=kind, key=key).values_list("pk", "object_id")
-    found = mapping.first()
+def _mapped(kind: str, key: str, model=None) -> int | None:
+    """Our object's id for a WordPress item imported before, or None. With `model`, one deleted
+    here since (an author, an empty section) counts as not imported: its record goes, and the
+    item is imported afresh when something needs it."""
+    found = ImportedItem.objects.filter(kind=kind, key=key).values_list("pk", "object_id").first()
     if found is None:
         return None
-    return found[1] if found[1] is not None else 0
+    pk, object_id = found
+    if model is not None and not model.objects.filter(pk=object_id).exists():
+        ImportedItem.objects.filter(pk=pk).delete()
+        return None
+    return object_id if object_id is not None else 0
 
 
 def _remember(kind, key, target, *, old_path="", address="", details=None) -> ImportedItem:

@@ -364,3 +364,17 @@ def test_the_progress_bar_shows_only_on_a_terminal():
     bar(13, 13)
     bar.close()
     assert screen.getvalue().startswith("\r[" + "#" * 30 + "] 13/13 items")
+
+
+def test_an_author_and_section_deleted_since_are_made_again_for_new_posts(tmp_path):
+    run_import(write(tmp_path, export(post(1))))
+    Article.objects.get().delete()
+    Author.objects.get(slug="editor").delete()
+    Section.objects.get(slug="news").delete()
+
+    run_import(write(tmp_path, export(post(1), post(2)), "newer.xml"))
+
+    article = Article.objects.get()
+    assert article.slug == "post-2"
+    assert article.section.slug == "news"
+    assert [a.slug for a in article.authors.all()] == ["editor"]

@@ -460,7 +460,7 @@ class _Import:
         self._unique_slugs([article for _, article in posts])
         for _, article in posts:
             if article.image:
-                article.save()  # its renditions are made on save
+                self._save_with_image(article)
             else:
                 article.derive_fields()
         Article.objects.bulk_create([article for _, article in posts if article.pk is None])
@@ -501,6 +501,16 @@ class _Import:
             articles |= dict.fromkeys(new, article.pk)
         created = self.new_threads(threads, parents, articles=articles)
         self._remember_comments(created)
+
+    def _save_with_image(self, article: Article) -> None:
+        """Saved one by one: the featured image's renditions are made on save."""
+        try:
+            with transaction.atomic():
+                article.save()
+        except ValidationError:
+            self.report.skip("media files", "not readable as images")
+            article.image = None
+            article.save()
 
     def _unique_slugs(self, articles: list[Article]) -> None:
         taken = set(
@@ -591,16 +601,18 @@ class _Import:
         if UPLOADS not in path:
             return None
         relative = path.split(UPLOADS, 1)[1]
-        if PurePosixPath(relative).suffix.lower() not in IMAGE_EXTENSIONS or ".." in relative:
+        if PurePosixPath(relative).suffix.lower() not in IMAGE_EXTENSIONS:
             return None
         return relative
 
     def media_file(self, relative: str) -> Path | None:
         """The file under --media-dir, or the original of a resized copy; None when missing."""
         if self.media_dir is not None:
+            folder = self.media_dir.resolve()
             for candidate in (relative, _RESIZED.sub("", relative)):
-                path = self.media_dir / candidate
-                if path.is_file():
+                path = (folder / candidate.lstrip("/")).resolve()
+                # The export names the file: never one outside --media-dir.
+                if path.is_relative_to(folder) and path.is_file():
                     return path
         self.report.media_missing(relative)
         return None
@@ -631,8 +643,8 @@ class _Import:
         return image.address
 
     def featured_image(self, article: Article, item: wxr.Item) -> None:
-        thumbnail = wxr._int(item.meta.get("_thumbnail_id"))
-        attachment = self.inventory.attachments.get(thumbnail or 0)
+        thumbnail = item.meta.get("_thumbnail_id", "").strip()
+        attachment = self.inventory.attachments.get(int(thumbnail) if thumbnail.isdigit() else 0)
         if attachment is None:
             return
         relative = self.upload_path(attachment.url)

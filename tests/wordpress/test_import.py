@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.core.management.base import OutputWrapper
 from django.test import Client
+from PIL import Image
 from taggit.models import Tag
 
 from articles.body import body_for_readers
@@ -378,3 +379,23 @@ def test_an_author_and_section_deleted_since_are_made_again_for_new_posts(tmp_pa
     assert article.slug == "post-2"
     assert article.section.slug == "news"
     assert [a.slug for a in article.authors.all()] == ["editor"]
+
+
+def test_an_unreadable_image_and_files_outside_the_media_dir_are_reported_not_imported(
+    tmp_path, media_dir
+):
+    Image.new("RGB", (10, 10)).save(tmp_path / "secret.jpg")
+    (media_dir / "2019" / "03" / "broken.jpg").write_text("not an image")
+    body = (
+        '<img src="https://times.example.org/wp-content/uploads/../secret.jpg" alt="">\n\n'
+        '<img src="https://times.example.org/wp-content/uploads//' + str(tmp_path) + '/secret.jpg">'
+        '\n\n<img src="https://times.example.org/wp-content/uploads/2019/03/broken.jpg">'
+    )
+    output = run_import(
+        write(tmp_path, export(post(1, content=body))), "--media-dir", str(media_dir)
+    )
+
+    assert not LibraryImage.objects.exists()
+    assert "Media files not found: 2 (../secret.jpg, /" in output
+    assert "media files: 1 not readable as images" in output
+    assert Article.objects.get().body.count("wp-content/uploads") == 3

@@ -3,8 +3,8 @@
 Every imported post, page, attachment, category, tag and author keeps its old path
 (ImportedItem.old_path), whatever permalink structure the old site used; the query-string forms
 every WordPress site also answers (`/?p=ID`, `/?page_id=ID`, `/?cat=ID`, `/?author=ID`,
-`/?attachment_id=ID`, `/?tag=slug`) are found by WordPress id, and `…/feed/` of an old address
-leads to the new address's feed.
+`/?attachment_id=ID`, `/?tag=slug`) are found by WordPress id; `…/feed/` of an old address
+leads to the new address's feed, and `…/page/2/` of an old archive to the same page here.
 """
 
 import re
@@ -26,6 +26,7 @@ QUERY_KINDS = {
     "author": (Kind.AUTHOR,),
 }
 _FEED = re.compile(r"^(?P<base>.*/)feed/(?:rss2?/|atom/|rdf/)?$")
+_PAGED = re.compile(r"^(?P<base>.*/)page/(?P<number>[1-9][0-9]{0,5})/?$")
 _FEED_NAMES = {Kind.CATEGORY: "section-feed", Kind.TAG: "tag-feed", Kind.AUTHOR: "author-feed"}
 
 
@@ -49,12 +50,15 @@ def path_target(path: str) -> str | None:
     for item in ImportedItem.objects.filter(old_path__in=candidates):
         if (address := new_address(item)) and address != path:
             return address
-    feed = _FEED.match(path)
-    if feed is None:
-        return None
-    for item in ImportedItem.objects.filter(old_path=feed["base"]):
-        if address := feed_address(item):
-            return address
+    if feed := _FEED.match(path):
+        for item in ImportedItem.objects.filter(old_path=feed["base"]):
+            if address := feed_address(item):
+                return address
+    elif paged := _PAGED.match(path):
+        # Page 2 of an old archive: the same page of its listing here.
+        for item in ImportedItem.objects.filter(old_path=paged["base"]):
+            if item.kind in _FEED_NAMES and (address := new_address(item)):
+                return f"{address}?page={paged['number']}"
     return None
 
 

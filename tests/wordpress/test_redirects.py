@@ -57,6 +57,13 @@ def test_old_addresses_redirect_permanently_to_the_new_ones(imported, client, ol
     assert client.get(new).status_code == 200
 
 
+def test_a_later_page_of_an_old_archive_redirects_to_the_same_page(imported, client, settings):
+    settings.ARTICLES_PER_PAGE = 1
+
+    assert redirect(client, "/category/town/council/page/2/") == "/section/council/?page=2"
+    assert "Council passes budget" in client.get("/section/council/?page=2").content.decode()
+
+
 def test_an_old_permalink_of_another_structure_redirects(imported, client):
     # The old site's dates were in another zone, or its permalinks had no date at all.
     Article.objects.filter(slug="council-budget").update(slug="council-passes-budget")

@@ -35,8 +35,10 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
+from django.db.models import Q
+from django.http import QueryDict
 from django.utils import timezone
-from django.utils.html import strip_tags
+from django.utils.html import escape, strip_tags
 from django.utils.text import slugify
 from django_comments.models import Comment as BaseComment
 from django_comments_xtd.models import XtdComment
@@ -47,11 +49,13 @@ from articles.models import RESERVED_PAGE_SLUGS, Article, Author, LibraryImage, 
 from articles.search import search_vectors_rebuild
 from comments.counts import comment_count_refresh
 from comments.display import comment_html
+from comments.linkbacks import linked_article_slugs
 from comments.models import Comment, Linkback
 
 from . import wxr
 from .content import body_html
 from .models import ImportedItem
+from .redirects import path_target, query_target
 
 Kind = ImportedItem.Kind
 BATCH_ITEMS = 100
@@ -61,6 +65,7 @@ UPLOADS = "/wp-content/uploads/"
 _RESIZED = re.compile(r"-\d+x\d+(?=\.[A-Za-z0-9]+$)")
 _MEDIA_ATTRIBUTE = re.compile(r'(?P<name>src|href)="(?P<url>[^"]+)"')
 _IMG = re.compile(r"<img\b[^>]*>")
+_HREF = re.compile(r'href="(?P<url>[^"]+)"')
 HELD_ON_WORDPRESS = "imported: waiting for moderation on WordPress"
 # WordPress post statuses, as ours: None means not imported (and why).
 POST_STATUS = {
@@ -270,8 +275,10 @@ class _Import:
         return done
 
     def finish(self) -> None:
-        """Pingbacks whose source post came later in the file than the post they link to, and
-        the search index of what the batches wrote in bulk."""
+        """Links between imported posts made the site's own, pingbacks whose source post came
+        later in the file than the post they link to, and the search index of what the batches
+        wrote in bulk."""
+        self.own_links()
         for source_path, target_id in self.pending_linkbacks:
             if not self._linkback(source_path, target_id):
                 self.report.skip("pingbacks", "from a post that is not in the export")
@@ -279,6 +286,50 @@ class _Import:
             # Also after a run that only found what an interrupted one wrote.
             search_vectors_rebuild()
         comment_counts_changed()
+
+    def own_links(self) -> None:
+        """Links in imported articles to the old site's posts, pages and archives lead to their
+        new addresses (site-relative), so they work wherever the site lives, and links between
+        articles show as linkbacks, as for any article linking another."""
+        hosts = Q(body__contains='href="/')
+        for host in self.old_hosts:
+            hosts |= Q(body__icontains=host)
+        imported = ImportedItem.objects.filter(kind=Kind.POST).values("object_id")
+        articles = Article.objects.filter(hosts, pk__in=imported).only("pk", "slug", "body")
+        found: dict[str, str | None] = {}
+        for article in articles.iterator(chunk_size=200):
+            body = _HREF.sub(lambda match: self._own_link(match, found), article.body)
+            if body == article.body:
+                continue
+            Article.objects.filter(pk=article.pk).update(body=body)
+            targets = Article.objects.filter(slug__in=linked_article_slugs(body)).exclude(
+                pk=article.pk
+            )
+            Linkback.objects.bulk_create(
+                [Linkback(source_id=article.pk, target=target) for target in targets],
+                ignore_conflicts=True,
+            )
+
+    def _own_link(self, match: re.Match, found: dict[str, str | None]) -> str:
+        url = html.unescape(match["url"])
+        parts = urlsplit(url)
+        if parts.netloc and _host(parts.netloc) not in self.old_hosts:
+            return match[0]
+        if not parts.netloc and not url.startswith("/"):
+            return match[0]
+        path = unquote(parts.path) or "/"
+        key = f"{path}?{parts.query}"
+        if key not in found:
+            if path == "/" and parts.query:
+                found[key] = query_target(QueryDict(parts.query))
+            elif path != "/":
+                found[key] = path_target(path, unchanged=True)
+            else:
+                found[key] = None
+        if found[key] is None:
+            return match[0]
+        fragment = f"#{parts.fragment}" if parts.fragment else ""
+        return f'href="{escape(found[key] + fragment)}"'
 
     # Old addresses
 

@@ -44,11 +44,12 @@ def query_target(params) -> str | None:
     return None
 
 
-def path_target(path: str) -> str | None:
-    """The new address for an old site's path; None when nothing imported had it."""
+def path_target(path: str, *, unchanged: bool = False) -> str | None:
+    """The new address for an old site's path; None when nothing imported had it, or when it is
+    the same address (unless `unchanged`: a link's old address may well be its new one)."""
     candidates = [path, path.rstrip("/") if path.endswith("/") else f"{path}/"]
     for item in ImportedItem.objects.filter(old_path__in=candidates):
-        if (address := new_address(item)) and address != path:
+        if (address := new_address(item)) and (unchanged or address != path):
             return address
     if feed := _FEED.match(path):
         for item in ImportedItem.objects.filter(old_path=feed["base"]):

@@ -399,3 +399,27 @@ def test_an_unreadable_image_and_files_outside_the_media_dir_are_reported_not_im
     assert "Media files not found: 2 (../secret.jpg, /" in output
     assert "media files: 1 not readable as images" in output
     assert Article.objects.get().body.count("wp-content/uploads") == 3
+
+
+def test_links_between_imported_posts_lead_to_their_new_addresses_and_are_linkbacks(tmp_path):
+    links = (
+        '<a href="https://times.example.org/2020/01/02/second/">the second</a>, '
+        '<a href="http://www.times.example.org/?p=2#comments">its comments</a>, '
+        '<a href="/category/news/">the section</a> and '
+        '<a href="https://elsewhere.example.com/2020/01/02/second/">another site</a>.'
+    )
+    # The linking post comes first: the one it links to is not imported yet when it is.
+    run_import(
+        write(tmp_path, export(post(1, slug="first", content=links), post(2, slug="second")))
+    )
+
+    first, second = Article.objects.get(slug="first"), Article.objects.get(slug="second")
+    address = second.get_absolute_url()
+    assert f'<a href="{address}">the second</a>' in first.body
+    assert f'<a href="{address}#comments">its comments</a>' in first.body
+    assert '<a href="/section/news/">the section</a>' in first.body
+    assert "https://elsewhere.example.com/2020/01/02/second/" in first.body
+    assert [(lb.source, lb.target) for lb in Linkback.objects.all()] == [(first, second)]
+    # An editor's later save keeps it: the body links the article's own address.
+    first.save()
+    assert Linkback.objects.filter(source=first, target=second).exists()

@@ -438,7 +438,7 @@ class _Import:
             return self.tags[entry.slug]
         name = html.unescape(entry.name).strip()[:100] or entry.slug
         slug = slugify(unquote(entry.slug)) or slugify(name) or f"tag-{entry.term_id}"
-        tag = Tag.objects.filter(slug=slug).first() or Tag.objects.filter(name=name).first()
+        tag = Tag.objects.filter(slug=slug).first() or Tag.objects.filter(name__iexact=name).first()
         if tag is None:
             tag = Tag.objects.create(name=name, slug=slug)
         _remember(Kind.TAG, key, tag, old_path=f"/tag/{unquote(entry.slug)}/")

@@ -764,7 +764,7 @@ class _Import:
                     key=str(wp_id),
                     content_type_id=self._comment_type_id,
                     object_id=pk,
-                )  # fmt: skip
+                )
                 for wp_id, pk in created.items()
             ]
         )

@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.core.management.base import OutputWrapper
 from django.test import Client
 from PIL import Image
@@ -17,6 +18,7 @@ from comments.models import Comment, Linkback
 from subscriptions.models import Delivery, Subscriber
 from tests.wordpress.conftest import run_import
 from tests.wordpress.exports import SITE, comment, export, post, write
+from wordpress import importer
 from wordpress.management.commands.import_wordpress import ProgressBar
 from wordpress.models import ImportedItem
 
@@ -423,3 +425,32 @@ def test_links_between_imported_posts_lead_to_their_new_addresses_and_are_linkba
     # An editor's later save keeps it: the body links the article's own address.
     first.save()
     assert Linkback.objects.filter(source=first, target=second).exists()
+
+
+def test_an_import_stopped_part_way_keeps_its_batches_and_a_second_run_finishes_it(
+    monkeypatch, media_dir
+):
+    monkeypatch.setattr(importer, "BATCH_ITEMS", 2)
+    save_posts = importer._Import.save_posts
+    calls = []
+
+    def lost_connection_at_the_third_batch(self, posts):
+        calls.append(len(posts))
+        if len(calls) == 3:
+            raise ConnectionError("database went away")
+        return save_posts(self, posts)
+
+    monkeypatch.setattr(importer._Import, "save_posts", lost_connection_at_the_third_batch)
+    err = StringIO()
+    with pytest.raises(ConnectionError):
+        call_command("import_wordpress", str(SITE), "--media-dir", str(media_dir), stderr=err)
+    assert "run the same command again to carry on" in err.getvalue()
+    assert 0 < Article.objects.count() < 7
+
+    monkeypatch.setattr(importer._Import, "save_posts", save_posts)
+    output = run_import(SITE, "--media-dir", str(media_dir))
+
+    assert Article.objects.count() == 7
+    assert Comment.objects.count() == 7
+    assert "posts: 0 new" not in output and "already imported" in output
+    assert article("ferry-timetable").comment_count == 5

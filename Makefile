@@ -7,7 +7,7 @@ DEV_ENV := DEBUG=1
 
 .DEFAULT_GOAL := help
 .PHONY: help install run worker migrate seed test test-unit test-e2e lint format check-migrations \
-	bench bench-search bench-subscriptions
+	bench bench-search bench-subscriptions bench-import
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
@@ -68,6 +68,8 @@ format: install ## Apply ruff's fixes and formatting
 BENCH_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/ewview_bench)
 N ?= 100000
 SEARCH_ARTICLES ?= 50000
+IMPORT_POSTS ?= 20000
+IMPORT_COMMENTS ?= 100000
 ARTICLES ?= 1000
 COMMENTS ?= 200
 DURATION ?= 10
@@ -85,3 +87,8 @@ bench-search: install ## Search latency over generated articles (SEARCH_ARTICLES
 bench-subscriptions: install ## Email N subscribers (N=100000) through two workers into an SMTP sink
 	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench-only-not-a-secret \
 		$(PY) -m bench.subscriptions --subscribers $(N)
+
+bench-import: install ## Import a generated WordPress export (IMPORT_POSTS=20000 IMPORT_COMMENTS=100000): time, peak memory
+	DATABASE_URL=$(or $(IMPORT_BENCH_DATABASE_URL),postgres://postgres@127.0.0.1:5432/ewview_bench_import) \
+		SECRET_KEY=bench-only-not-a-secret $(PY) -m bench.wordpress_import \
+		--posts $(IMPORT_POSTS) --comments $(IMPORT_COMMENTS)

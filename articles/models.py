@@ -257,10 +257,7 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, update_fields=None, **kwargs):
-        self.body = media_addresses_relative(sanitize_html(self.body))
-        self.reading_minutes = reading_minutes(self.body)
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
+        self.derive_fields()
         new_image = _prepare_upload(self.image)
         if update_fields is None and not self._state.adding:
             # An instance read before a comment arrived must not write back its older count.
@@ -284,6 +281,13 @@ class Article(models.Model):
             day=f"{local.day:02d}",
             slug=self.slug,
         )
+
+    def derive_fields(self) -> None:
+        """What save() computes from the row itself; bulk writers (imports) call it too."""
+        self.body = media_addresses_relative(sanitize_html(self.body))
+        self.reading_minutes = reading_minutes(self.body)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
 
     @property
     def state(self) -> "Article.State":

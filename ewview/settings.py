@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "core.security.SecurityHeadersMiddleware",
     "core.security.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Old WordPress links (/?p=123 included) before the page cache answers for the address.
+    "wordpress.middleware.OldAddressRedirectMiddleware",
     # Before sessions, CSRF and auth: a stored page needs none of their work.
     "core.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -146,6 +146,13 @@ class Attachment:
     url: str
     parent: int
     title: str
+    # WordPress's alternative text, caption (the excerpt) and description (the content), which
+    # is where ewview's own export puts an image's credit.
+    alt: str = ""
+    caption: str = ""
+    description: str = ""
+    # The file's path under the uploads folder, as WordPress records it beside the address.
+    file: str = ""
 
 
 @dataclass
@@ -198,7 +205,13 @@ def export_inventory(*, source: Source) -> Inventory:
             inventory.items += 1
             if entry.type == "attachment":
                 inventory.attachments[entry.id] = Attachment(
-                    url=entry.attachment_url, parent=entry.parent, title=entry.title
+                    url=entry.attachment_url,
+                    parent=entry.parent,
+                    title=entry.title,
+                    alt=entry.meta.get("_wp_attachment_image_alt", ""),
+                    caption=_plain(entry.excerpt),
+                    description=_plain(entry.content),
+                    file=entry.meta.get("_wp_attached_file", "").strip(),
                 )
     return inventory
 
@@ -239,6 +252,7 @@ class _Import:
         site = inventory.site
         links = [site.link, site.base_site_url, site.base_blog_url] if site else []
         self.old_hosts = {_host(urlsplit(link).netloc) for link in links if link}
+        self.own_host = _host(urlsplit(settings.SITE_URL).netloc)
         self.article_type = ContentType.objects.get_for_model(Article)
         self.max_level = settings.COMMENTS_XTD_MAX_THREAD_LEVEL
 
@@ -327,6 +341,10 @@ class _Import:
             else:
                 found[key] = None
         if found[key] is None:
+            # Nothing imported lives there. On this very site's own address (coming back from
+            # an export of ours), the link is the site's own: kept site-relative, as editors'.
+            if parts.netloc and _host(parts.netloc) == self.own_host:
+                return f'href="{escape(urlsplit(url)._replace(scheme="", netloc="").geturl())}"'
             return match[0]
         fragment = f"#{parts.fragment}" if parts.fragment else ""
         return f'href="{escape(found[key] + fragment)}"'
@@ -364,6 +382,13 @@ class _Import:
         self.report.imported[Kind.AUTHOR] += 1
         self.authors[entry.login] = author.pk
         return author.pk
+
+    def _byline(self, item: wxr.Item) -> list[int]:
+        """The post's authors: WordPress has one; ewview's own export lists a whole byline, in
+        order, in `ewview_authors` (logins the export describes)."""
+        logins = [login for login in item.meta.get("ewview_authors", "").split(",") if login]
+        known = [login for login in logins if login in self.authors]
+        return list(dict.fromkeys(self._author_for(login) for login in known or [item.creator]))
 
     def _author_for(self, login: str) -> int:
         if login not in self.authors:
@@ -518,8 +543,9 @@ class _Import:
         through = Article.authors.through
         through.objects.bulk_create(
             [
-                through(article_id=article.pk, author_id=self._author_for(item.creator))
+                through(article_id=article.pk, author_id=author_id)
                 for item, article in posts
+                for author_id in self._byline(item)
             ]
         )
         tagged = []
@@ -656,6 +682,13 @@ class _Import:
             return None
         return relative
 
+    def attached_file(self, attachment: Attachment) -> str | None:
+        """The recorded path of an image on the old site kept elsewhere than wp-content/uploads
+        (ewview's own exports keep it under /media/)."""
+        if PurePosixPath(attachment.file).suffix.lower() not in IMAGE_EXTENSIONS:
+            return None
+        return attachment.file
+
     def media_file(self, relative: str) -> Path | None:
         """The file under --media-dir, or the original of a resized copy; None when missing."""
         if self.media_dir is not None:
@@ -698,11 +731,15 @@ class _Import:
         attachment = self.inventory.attachments.get(int(thumbnail) if thumbnail.isdigit() else 0)
         if attachment is None:
             return
-        relative = self.upload_path(attachment.url)
+        relative = self.upload_path(attachment.url) or self.attached_file(attachment)
         path = self.media_file(relative) if relative else None
         if path is None or self.dry_run:
             return
-        article.image_alt = _title(attachment.title)[:250]
+        article.image_alt = (_plain(attachment.alt) or _title(attachment.title))[:250]
+        article.image_caption = attachment.caption[:300]
+        # Only a short description reads as a credit line; a long one is an essay about the image.
+        if len(attachment.description) <= 150:
+            article.image_credit = attachment.description
         # Read into memory: the file must stay readable until the article is saved.
         with path.open("rb") as file:
             article.image = ContentFile(file.read(), name=path.name)
@@ -911,6 +948,10 @@ def _remember(kind, key, target, *, old_path="", address="", details=None) -> Im
 def _host(netloc: str) -> str:
     """The old site's host as links name it, with or without "www." and a port."""
     return netloc.lower().split(":")[0].removeprefix("www.")
+
+
+def _plain(text: str) -> str:
+    return html.unescape(strip_tags(text)).strip()
 
 
 def _title(text: str) -> str:

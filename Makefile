@@ -7,7 +7,7 @@ DEV_ENV := DEBUG=1
 
 .DEFAULT_GOAL := help
 .PHONY: help install run worker migrate seed test test-unit test-e2e lint format check-migrations \
-	bench bench-search bench-subscriptions bench-import
+	bench bench-search bench-subscriptions bench-import bench-export
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
@@ -92,3 +92,8 @@ bench-import: install ## Import a generated WordPress export (IMPORT_POSTS=20000
 	DATABASE_URL=$(or $(IMPORT_BENCH_DATABASE_URL),postgres://postgres@127.0.0.1:5432/ewview_bench_import) \
 		SECRET_KEY=bench-only-not-a-secret $(PY) -m bench.wordpress_import \
 		--posts $(IMPORT_POSTS) --comments $(IMPORT_COMMENTS)
+
+bench-export: install ## Export a generated site as WXR (IMPORT_POSTS articles, IMPORT_COMMENTS comments): time, peak memory
+	DATABASE_URL=$(or $(EXPORT_BENCH_DATABASE_URL),postgres://postgres@127.0.0.1:5432/ewview_bench_export) \
+		SECRET_KEY=bench-only-not-a-secret $(PY) -m bench.wordpress_export \
+		--articles $(IMPORT_POSTS) --comments $(IMPORT_COMMENTS)

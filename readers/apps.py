@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class ReadersConfig(AppConfig):
     name = "readers"
     verbose_name = "Reader accounts"
+
+    def ready(self):
+        from . import receivers
+
+        receivers.connect()

@@ -5,6 +5,7 @@ import secrets
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
+from django.contrib import messages
 from django.urls import reverse
 
 from core.mail import RenderedEmail, email_render
@@ -44,6 +45,12 @@ class ReaderAccountAdapter(DefaultAccountAdapter):
             to=email,
             kind="reader-" + template_prefix.rsplit("/", 1)[-1].replace("_", "-")[:30],
         )
+
+    def add_message(self, request, level, message_template=None, *args, **kwargs) -> None:
+        """Only warnings and errors: the pages say the rest themselves, and a message waiting
+        in its cookie keeps a signed-out reader off the shared pages until a page shows it."""
+        if level >= messages.WARNING:
+            super().add_message(request, level, message_template, *args, **kwargs)
 
     def login(self, request, user) -> None:
         # Always this backend, whichever allauth would pick: admin refuses its sessions.

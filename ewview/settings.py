@@ -576,33 +576,32 @@ COMMENTS_REQUIRE_SIGN_IN = env_bool("COMMENTS_REQUIRE_SIGN_IN")
 PAGE_CACHE_SETTINGS_IN_KEY += ["COMMENTS_REQUIRE_SIGN_IN"]
 
 # Social accounts, each on only when its keys are set; the sign-in page shows those alone, as
-# plain links (no provider's script on any page). Apps come from here, not database rows.
-SOCIALACCOUNT_PROVIDERS = {}
-for _provider, _prefix in [
-    ("google", "GOOGLE"),
-    ("facebook", "FACEBOOK"),
-    ("twitter_oauth2", "X"),
-    ("github", "GITHUB"),
-]:
-    if env(f"{_prefix}_CLIENT_ID") and env(f"{_prefix}_CLIENT_SECRET"):
-        INSTALLED_APPS.append(f"allauth.socialaccount.providers.{_provider}")
-        SOCIALACCOUNT_PROVIDERS[_provider] = {
-            "APPS": [
-                {
-                    "client_id": env(f"{_prefix}_CLIENT_ID"),
-                    "secret": env(f"{_prefix}_CLIENT_SECRET"),
-                }
-            ],
-            "SCOPE": ["email"] if _provider != "twitter_oauth2" else ["users.read", "tweet.read"],
-        }
-SOCIALACCOUNT_PROVIDERS.get("google", {}).update(SCOPE=["openid", "email", "profile"])
-SOCIALACCOUNT_PROVIDERS.get("github", {}).update(SCOPE=["read:user", "user:email"])
-SOCIALACCOUNT_PROVIDERS.get("facebook", {}).update(
-    METHOD="oauth2", SCOPE=["email", "public_profile"]
-)
+# plain links (no provider's script on any page). Apps come from here, not database rows. The
+# providers' code is always installed: one without keys has no app, so no button and no sign-in.
+SOCIAL_PROVIDERS = {
+    # allauth's provider: (environment prefix, scopes)
+    "google": ("GOOGLE", ["openid", "email", "profile"]),
+    "facebook": ("FACEBOOK", ["email", "public_profile"]),
+    "twitter_oauth2": ("X", ["users.read", "tweet.read"]),
+    "github": ("GITHUB", ["read:user", "user:email"]),
+}
+INSTALLED_APPS += [f"allauth.socialaccount.providers.{name}" for name in SOCIAL_PROVIDERS]
+INSTALLED_APPS += ["allauth.socialaccount.providers.openid_connect"]
+SOCIALACCOUNT_PROVIDERS = {
+    name: {
+        "APPS": [
+            {"client_id": env(f"{prefix}_CLIENT_ID"), "secret": env(f"{prefix}_CLIENT_SECRET")}
+        ],
+        "SCOPE": scope,
+    }
+    for name, (prefix, scope) in SOCIAL_PROVIDERS.items()
+    if env(f"{prefix}_CLIENT_ID") and env(f"{prefix}_CLIENT_SECRET")
+}
+if "facebook" in SOCIALACCOUNT_PROVIDERS:
+    # Plain OAuth2 redirects, not Facebook's JavaScript SDK.
+    SOCIALACCOUNT_PROVIDERS["facebook"]["METHOD"] = "oauth2"
 if env("OIDC_SERVER_URL") and env("OIDC_CLIENT_ID"):
-    # Any OpenID Connect provider, such as a newsroom's own.
-    INSTALLED_APPS.append("allauth.socialaccount.providers.openid_connect")
+    # Any OpenID Connect provider, such as a newsroom's own, at /account/oidc/oidc/login/.
     SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
         "APPS": [
             {

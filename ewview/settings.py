@@ -571,6 +571,8 @@ ALLAUTH_TRUSTED_PROXY_COUNT = NUM_PROXIES
 # Our own limits on the sign-in form, (requests, seconds): per IP, and codes per mailbox.
 READER_SIGNINS_PER_IP = (int(env("READER_SIGNINS_PER_IP", "10")), 600)
 READER_CODES_PER_RECIPIENT = (int(env("READER_CODES_PER_RECIPIENT", "5")), 3600)
+# Days an account the sign-in form made for a new address waits for its code to be entered.
+READER_UNCONFIRMED_DAYS = int(env("READER_UNCONFIRMED_DAYS", "2"))
 # Only signed-in readers may comment (guests are shown the sign-in link instead of the form).
 COMMENTS_REQUIRE_SIGN_IN = env_bool("COMMENTS_REQUIRE_SIGN_IN")
 PAGE_CACHE_SETTINGS_IN_KEY += ["COMMENTS_REQUIRE_SIGN_IN"]

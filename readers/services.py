@@ -6,13 +6,16 @@ they proved (an emailed code, or a provider that verified it), never by what a f
 
 import logging
 import secrets
+from datetime import timedelta
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from articles.cache import article_pages_changed, comment_counts_changed
 from articles.models import Article
@@ -44,6 +47,8 @@ def reader_create(*, email: str):
     )
     if taken:
         return None
+    # Each new one clears those left before it, so they never pile up without a cron job.
+    unconfirmed_readers_purge(older_than=timedelta(days=settings.READER_UNCONFIRMED_DAYS))
     with transaction.atomic():
         user = User(username=f"reader-{secrets.token_hex(6)}", email=email)
         user.set_unusable_password()
@@ -51,6 +56,27 @@ def reader_create(*, email: str):
         EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
         ReaderProfile.objects.create(user=user)
     return user
+
+
+def unconfirmed_readers(*, older_than: timedelta):
+    """Accounts the sign-in form made for an address whose code was never entered."""
+    proven = EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)
+    return User.objects.filter(
+        last_login__isnull=True,
+        is_staff=False,
+        date_joined__lt=timezone.now() - older_than,
+    ).exclude(Exists(proven))
+
+
+def unconfirmed_readers_purge(*, older_than: timedelta, dry_run: bool = False) -> int:
+    """Delete accounts never signed in to, after `older_than`: anyone may type an address into
+    the sign-in form, and nothing of its owner's should stay on that account. Returns how many."""
+    stale = unconfirmed_readers(older_than=older_than)
+    count = stale.count()
+    if not dry_run and count:
+        stale.delete()
+        logger.info("%s reader accounts never signed in to were deleted", count)
+    return count
 
 
 def reader_address_ensure(*, user, email: str) -> None:

@@ -1,12 +1,14 @@
-from django.db.models.signals import pre_save
+from django.db.models.signals import post_save, pre_save
 
 from comments.models import Comment
 
 from .models import ReaderProfile
+from .services import profile_update
 
 
 def connect() -> None:
     pre_save.connect(on_comment_saving, sender=Comment, dispatch_uid="readers.comment-website")
+    post_save.connect(on_comment_saved, sender=Comment, dispatch_uid="readers.first-name")
 
 
 def on_comment_saving(sender, instance, raw=False, **kwargs):
@@ -21,3 +23,13 @@ def on_comment_saving(sender, instance, raw=False, **kwargs):
     )
     if website:
         instance.user_url = website
+
+
+def on_comment_saved(sender, instance, created=False, raw=False, **kwargs):
+    """A reader without a name yet commented under the name they typed: it becomes theirs."""
+    if raw or not created or not instance.user_id:
+        return
+    user = instance.user
+    if user.is_staff or user.get_full_name() or instance.user_name in ("", user.username):
+        return
+    profile_update(user=user, display_name=instance.user_name, website=instance.user_url)

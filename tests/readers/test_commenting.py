@@ -119,3 +119,24 @@ def test_guests_still_comment_by_default(client, article, run_tasks):
     run_tasks(lambda: client.post("/comments/post/", comment_post_data(article)))
 
     assert PendingComment.objects.count() == 1
+
+
+def test_a_reader_without_a_name_gives_one_with_their_first_comment(client, article, run_tasks):
+    from allauth.account.models import EmailAddress
+
+    from readers.models import ReaderProfile
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="reader-0a1b2c", email="nameless@example.org", first_name="")
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    client.force_login(user, backend="readers.backends.ReaderBackend")
+    form = client.get(article.get_absolute_url()).content.decode().split('id="respond"')[1]
+    assert 'name="name"' in form.split("</form>")[0]
+
+    data = comment_post_data(article, name="Dana K.", email="", comment="First words.")
+    run_tasks(lambda: client.post("/comments/post/", data))
+
+    assert Comment.objects.get(comment="First words.").user_name == "Dana K."
+    assert ReaderProfile.objects.get(user=user).display_name == "Dana K."
+    user.refresh_from_db()
+    assert user.get_full_name() == "Dana K."

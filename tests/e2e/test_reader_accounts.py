@@ -5,6 +5,7 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from playwright.sync_api import expect
 
 from comments.models import Comment
@@ -65,3 +66,35 @@ def test_sign_in_by_emailed_code_comment_at_once_and_sign_out(
     expect(
         page.locator("#respond").get_by_role("textbox", name="Email", exact=True)
     ).to_be_visible()
+
+
+@pytest.mark.parametrize("path", ["/account/login/", "/account/", "/account/delete/"])
+def test_reader_pages_have_no_serious_accessibility_problems(
+    path, reader, article, browser, live_site, client
+):
+    from tests.e2e.test_accessibility import AXE, SERIOUS
+
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed: run `npm ci` in the project's root")
+    CommentFactory(content_object=article, user=reader, user_email=reader.email, followup=True)
+    client.force_login(reader, backend="readers.backends.ReaderBackend")
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    found = {}
+    for scheme in ("light", "dark"):
+        context = browser.new_context(color_scheme=scheme, bypass_csp=True)
+        if path != "/account/login/":
+            context.add_cookies(
+                [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_site.url}]
+            )
+        try:
+            page = context.new_page()
+            assert page.goto(live_site.url + path).status == 200
+            assert page.url == live_site.url + path  # signed in: not sent to the sign-in page
+            page.evaluate(AXE.read_text())
+            results = page.evaluate("async () => await axe.run(document)")
+        finally:
+            context.close()
+        serious = [v["id"] for v in results["violations"] if v["impact"] in SERIOUS]
+        if serious:
+            found[scheme] = serious
+    assert found == {}

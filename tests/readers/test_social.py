@@ -22,7 +22,7 @@ User = get_user_model()
 
 ROOT = Path(__file__).resolve().parents[2]
 CALLBACK = "http://testserver/account/oidc/oidc/login/callback/"
-PROVIDER_PASSWORD = "provider password"  # tests/readers/oidc_provider/setup.py
+PROVIDER_PASSWORD = "provider password"  # tests/readers/oidc_provider/seed.py
 
 
 def _private_key() -> str:
@@ -46,7 +46,7 @@ def provider(tmp_path_factory):
     }
     run = {"env": env, "cwd": ROOT, "check": True, "capture_output": True}
     subprocess.run([sys.executable, "-m", "django", "migrate", "-v0"], **run)
-    subprocess.run([sys.executable, "-m", "tests.readers.oidc_provider.setup", CALLBACK], **run)
+    subprocess.run([sys.executable, "-m", "tests.readers.oidc_provider.seed", CALLBACK], **run)
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "django", "runserver", f"127.0.0.1:{port}", "--noreload"],

@@ -1,4 +1,4 @@
-"""Users and ewview's client at the test provider: `python -m tests.readers.oidc_provider.setup
+"""Users and ewview's client at the test provider: `python -m tests.readers.oidc_provider.seed
 REDIRECT_URI` (with the provider's settings)."""
 
 import sys

@@ -573,6 +573,10 @@ READER_SIGNINS_PER_IP = (int(env("READER_SIGNINS_PER_IP", "10")), 600)
 READER_CODES_PER_RECIPIENT = (int(env("READER_CODES_PER_RECIPIENT", "5")), 3600)
 # Days an account the sign-in form made for a new address waits for its code to be entered.
 READER_UNCONFIRMED_DAYS = int(env("READER_UNCONFIRMED_DAYS", "2"))
+# A reader's photo is the one upload outside admin: its form's address takes this much.
+REQUEST_MAX_BYTES_BY_PATH = {
+    "/account/profile/": int(env("READER_PHOTO_MAX_MB", "5")) * 1024 * 1024,
+}
 # Only signed-in readers may comment (guests are shown the sign-in link instead of the form).
 COMMENTS_REQUIRE_SIGN_IN = env_bool("COMMENTS_REQUIRE_SIGN_IN")
 PAGE_CACHE_SETTINGS_IN_KEY += ["COMMENTS_REQUIRE_SIGN_IN"]

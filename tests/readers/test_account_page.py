@@ -116,6 +116,20 @@ def test_initials_by_default_and_an_uploaded_photo_with_renditions(signed_in, re
     assert ">LN</span>" not in page
 
 
+def test_a_phone_sized_photo_is_taken_and_scaled_down(signed_in, reader, settings):
+    settings.IMAGE_MAX_PX = 800
+    data = io.BytesIO()
+    Image.effect_noise((1600, 1200), 64).convert("RGB").save(data, "PNG")
+    assert data.tell() > settings.PUBLIC_REQUEST_MAX_BYTES
+    photo = SimpleUploadedFile("phone.png", data.getvalue(), content_type="image/png")
+
+    response = signed_in.post("/account/profile/", {"display_name": "Leila", "photo": photo})
+
+    assert response.status_code == 302
+    profile = ReaderProfile.objects.get(user=reader)
+    assert max(Image.open(profile.photo).size) == 800
+
+
 def test_followed_discussions_are_listed_and_can_be_unfollowed(signed_in, reader, article):
     own_comment(reader, article, followup=True)
 

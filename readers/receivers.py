@@ -1,6 +1,7 @@
 from django.db.models.signals import post_save, pre_save
 
 from comments.models import Comment
+from comments.signals import avatar_pictures
 
 from .models import ReaderProfile
 from .services import profile_update
@@ -9,6 +10,7 @@ from .services import profile_update
 def connect() -> None:
     pre_save.connect(on_comment_saving, sender=Comment, dispatch_uid="readers.comment-website")
     post_save.connect(on_comment_saved, sender=Comment, dispatch_uid="readers.first-name")
+    avatar_pictures.connect(on_avatar_pictures, dispatch_uid="readers.photos")
 
 
 def on_comment_saving(sender, instance, raw=False, **kwargs):
@@ -33,3 +35,11 @@ def on_comment_saved(sender, instance, created=False, raw=False, **kwargs):
     if user.is_staff or user.get_full_name() or instance.user_name in ("", user.username):
         return
     profile_update(user=user, display_name=instance.user_name, website=instance.user_url)
+
+
+def on_avatar_pictures(sender, user_ids, **kwargs) -> dict[int, str]:
+    """Readers' photos for the comment thread (its small rendition)."""
+    return {
+        profile.user_id: profile.photo_url
+        for profile in ReaderProfile.objects.filter(user_id__in=user_ids).exclude(photo="")
+    }

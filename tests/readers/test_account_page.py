@@ -227,3 +227,15 @@ def test_closing_needs_the_box_ticked(signed_in, reader):
 
     assert response.status_code == 200
     assert User.objects.filter(pk=reader.pk).exists()
+
+
+def test_a_readers_photo_shows_beside_their_comments(signed_in, reader, article):
+    own_comment(reader, article, comment="With my face.")
+    signed_in.post("/account/profile/", {"display_name": "Leila Navabi", "photo": png()})
+    profile = ReaderProfile.objects.get(user=reader)
+
+    page = type(signed_in)().get(article.get_absolute_url()).content.decode()
+
+    thread = page.split('id="comments"')[1]
+    assert f'src="{profile.photo_url}"' in thread
+    assert ">LN</span>" not in thread

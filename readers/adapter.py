@@ -56,6 +56,8 @@ class ReaderAccountAdapter(DefaultAccountAdapter):
         # Always this backend, whichever allauth would pick: admin refuses its sessions.
         user.backend = settings.READER_AUTHENTICATION_BACKEND
         super().login(request, user)
+        # Signed in, the session lasts as long as any (SESSION_COOKIE_AGE), not as the code did.
+        request.session.set_expiry(None)
 
     def populate_username(self, request, user) -> None:
         """A username nobody sees and nothing is drawn from: allauth would make it of the

@@ -63,7 +63,11 @@ class SignInView(RequestLoginCodeView):
             form._user = reader_create(email=email)
         else:
             reader_address_ensure(user=form._user, email=email)
-        return super().form_valid(form)
+        response = super().form_valid(form)
+        # The session holding the code only lives as long as the code: a reader who never
+        # enters it shares the stored pages again soon (a session keeps a browser off them).
+        self.request.session.set_expiry(settings.ACCOUNT_LOGIN_BY_CODE_TIMEOUT)
+        return response
 
     def _too_many(self, request):
         context = self.get_context_data(form=self.get_form_class()(), too_many=True)

@@ -6,6 +6,8 @@ from django.conf import settings
 
 from tests.factories import ArticleFactory
 
+from .conftest import code_in
+
 
 @pytest.fixture
 def article(db):
@@ -59,3 +61,15 @@ def test_after_signing_out_the_reader_shares_pages_again(signed_in, article):
     after = signed_in.get(url)
     assert after["X-Page-Cache"] == "hit"
     assert "Leila Navabi" not in after.content.decode()
+
+
+def test_an_abandoned_sign_in_keeps_the_browser_off_shared_pages_only_briefly(client, request_code):
+    asked, [message] = request_code("new.reader@example.org")
+    code_session = client.cookies[settings.SESSION_COOKIE_NAME]
+    assert 0 < int(code_session["max-age"]) <= settings.ACCOUNT_LOGIN_BY_CODE_TIMEOUT
+
+    signed_in = client.post(asked.url, {"code": code_in(message)})
+
+    assert int(signed_in.cookies[settings.SESSION_COOKIE_NAME]["max-age"]) == (
+        settings.SESSION_COOKIE_AGE
+    )

@@ -3,6 +3,7 @@
 import secrets
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 from django.contrib import messages
@@ -72,6 +73,15 @@ class ReaderAccountAdapter(DefaultAccountAdapter):
 
 
 class ReaderSocialAccountAdapter(DefaultSocialAccountAdapter):
+    def generate_state_param(self, state: dict) -> str:
+        # Called as a reader leaves for the provider, whose answer is kept in the session: a
+        # reader who never comes back holds that session only briefly (a session keeps a browser
+        # off the shared pages). Signing in restores the usual length (login above).
+        request = context.request
+        if request is not None and not request.user.is_authenticated:
+            request.session.set_expiry(settings.ACCOUNT_LOGIN_BY_CODE_TIMEOUT)
+        return super().generate_state_param(state)
+
     def populate_user(self, request, sociallogin, data):
         user = super().populate_user(request, sociallogin, data)
         # The provider's name is a start; the reader can change it on their page.

@@ -13,6 +13,7 @@ import requests
 from allauth.socialaccount.models import SocialAccount
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, get_user_model
 
 from core.models import OutgoingEmail
@@ -94,6 +95,9 @@ def sign_in_at_provider(client, provider, username, *, next_url="/"):
     """The reader's round trip: our button, the provider's sign-in, back to our callback."""
     leave = client.post("/account/oidc/oidc/login/", {"process": "login", "next": next_url})
     assert leave.status_code == 302
+    # A reader who never comes back from the provider holds this session only briefly.
+    waiting = leave.cookies[settings.SESSION_COOKIE_NAME]
+    assert 0 < int(waiting["max-age"]) <= settings.ACCOUNT_LOGIN_BY_CODE_TIMEOUT
     authorize = leave.url
     assert authorize.startswith(f"{provider}/o/authorize/")
     browser = requests.Session()
@@ -141,6 +145,8 @@ def test_openid_connect_sign_in_opens_a_readers_account(client, oidc, transactio
     assert user.emailaddress_set.get().verified
     assert response.url == "/2026/01/01/story/"
     assert client.session[BACKEND_SESSION_KEY] == "readers.backends.ReaderBackend"
+    session = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert int(session["max-age"]) == settings.SESSION_COOKIE_AGE
     assert client.get("/account/").context["user"] == user
 
 

@@ -58,6 +58,14 @@ def reader_create(*, email: str):
     return user
 
 
+def reader_to_sign_in(*, email: str, known):
+    """The account a sign-in code for `email` opens: `known` (allauth found it), or a new one."""
+    if known is None:
+        return reader_create(email=email)
+    reader_address_ensure(user=known, email=email)
+    return known
+
+
 def unconfirmed_readers(*, older_than: timedelta):
     """Accounts the sign-in form made for an address whose code was never entered."""
     proven = EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)

@@ -29,12 +29,11 @@ from .services import (
     followed_articles,
     profile_of,
     profile_update,
-    reader_address_ensure,
     reader_comments,
-    reader_create,
     reader_data,
     reader_delete,
     reader_subscriber,
+    reader_to_sign_in,
     thread_unfollow,
     verified_emails,
 )
@@ -59,10 +58,7 @@ class SignInView(RequestLoginCodeView):
         limit, window = settings.READER_CODES_PER_RECIPIENT
         if not hit("reader-code-to", mailbox(email), limit=limit, window=window):
             return self._too_many(self.request)
-        if form._user is None:
-            form._user = reader_create(email=email)
-        else:
-            reader_address_ensure(user=form._user, email=email)
+        form._user = reader_to_sign_in(email=email, known=form._user)
         response = super().form_valid(form)
         # The session holding the code only lives as long as the code: a reader who never
         # enters it shares the stored pages again soon (a session keeps a browser off them).

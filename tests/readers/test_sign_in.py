@@ -109,3 +109,13 @@ def test_sign_in_requests_from_one_ip_are_limited(client, settings, db):
     refused = client.post("/account/login/", {"email": "r9@example.org"})
     assert refused.status_code == 429
     assert b"Too many sign-in codes" in refused.content
+
+
+def test_codes_to_one_mailbox_are_limited_however_the_address_is_spelled(client, settings, db):
+    settings.READER_CODES_PER_RECIPIENT = (1, 3600)
+    assert client.post("/account/login/", {"email": "dana@example.org"}).status_code == 302
+    client.cookies.clear()
+
+    refused = client.post("/account/login/", {"email": "Dana+again@Example.org"})
+
+    assert refused.status_code == 429

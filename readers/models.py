@@ -1,7 +1,13 @@
 from django.conf import settings
 from django.db import models
 
-from articles.images import Rendition, make_renditions, normalised, rendition_url
+from articles.images import (
+    Rendition,
+    make_renditions,
+    normalised,
+    rendition_name,
+    rendition_url,
+)
 
 PHOTO_RENDITIONS = (Rendition("sq96", 96, 96), Rendition("sq192", 192, 192))
 
@@ -36,6 +42,14 @@ class ReaderProfile(models.Model):
         super().save(*args, **kwargs)
         if new_photo:
             make_renditions(self.photo, PHOTO_RENDITIONS)
+
+    def photo_delete(self) -> None:
+        """Remove the photo and its renditions from storage (not saved: the caller saves)."""
+        if not self.photo:
+            return
+        for rendition in PHOTO_RENDITIONS:
+            self.photo.storage.delete(rendition_name(self.photo.name, rendition))
+        self.photo.delete(save=False)
 
     @property
     def photo_url(self) -> str:

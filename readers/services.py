@@ -12,12 +12,13 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from articles.cache import article_pages_changed, comment_counts_changed
+from articles.cache import article_pages_changed
 from articles.models import Article
 from comments.models import Comment, PendingComment
 from comments.services import thread_mute
@@ -121,9 +122,8 @@ def profile_update(
     """Save what the reader shows; their comments show the new name and website at once."""
     profile = profile_of(user)
     profile.display_name, profile.website = display_name, website
-    if remove_photo and profile.photo:
-        profile.photo.delete(save=False)
-        profile.photo = ""
+    if (remove_photo or photo is not None) and profile.photo:
+        profile.photo_delete()
     if photo is not None:
         profile.photo = photo
     with transaction.atomic():
@@ -258,7 +258,10 @@ def comment_link(comment: Comment) -> str:
 
 def reader_delete(*, user, keep_comments: bool) -> None:
     """Close the account. Comments go, or stay as "a former reader" with nothing that names
-    them (name, address, website, IP); the subscription and queued emails go either way."""
+    them (name, address, website, IP); the subscription and queued emails go either way.
+    Staff accounts hold the newsroom's work: an administrator closes them in admin."""
+    if user.is_staff:
+        raise PermissionDenied("Staff accounts are closed in admin.")
     emails = verified_emails(user)
     subscriber = reader_subscriber(user)
     with transaction.atomic():
@@ -272,16 +275,16 @@ def reader_delete(*, user, keep_comments: bool) -> None:
         else:
             for comment in comments:
                 comment.delete()
-        for email in emails:
-            PendingComment.objects.filter(email__iexact=email).delete()
-            OutgoingEmail.objects.filter(to__iexact=email, kind__startswith="reader-").delete()
         if subscriber is not None:
             subscriber_erase(subscriber=subscriber)
+        for email in emails:
+            PendingComment.objects.filter(email__iexact=email).delete()
+            # Every email kept for them (codes, confirmations, notices) names them too.
+            OutgoingEmail.objects.filter(to__iexact=email).delete()
         profile = ReaderProfile.objects.filter(user=user).first()
-        if profile is not None and profile.photo:
-            profile.photo.delete(save=False)
+        if profile is not None:
+            profile.photo_delete()
         user.delete()
     if article_ids:
         article_pages_changed(article_ids=article_ids)
-        comment_counts_changed()
     logger.info("Reader account closed (comments %s)", "kept" if keep_comments else "removed")

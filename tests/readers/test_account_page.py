@@ -188,9 +188,17 @@ def close(client, comments):
     return client.post("/account/delete/", {"comments": comments, "confirm": "on"})
 
 
-def test_closing_the_account_removing_comments(signed_in, reader, article):
+def test_closing_the_account_removing_comments(signed_in, reader, article, settings):
     own_comment(reader, article, comment="Take this away.")
     Subscriber.objects.create(email=reader.email, state=Subscriber.State.ACTIVE)
+    signed_in.post("/account/profile/", {"display_name": "Leila Navabi", "photo": png()})
+    profile = ReaderProfile.objects.get(user=reader)
+    storage = profile.photo.storage
+    stored = [
+        name.removeprefix(settings.MEDIA_URL)
+        for name in (profile.photo.name, profile.photo_url, profile.photo_url_2x)
+    ]
+    assert all(storage.exists(name) for name in stored)
 
     response = close(signed_in, "remove")
 

@@ -12,6 +12,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from core.dates import LocalTimes
 
+from .signals import avatar_pictures
+
 # The initials avatars' colours are classes defined in static/css/site.css (a strict CSP forbids
 # inline styles); each gives white initials a contrast of at least 4.5:1.
 AVATAR_CLASSES = [f"avatar avatar-{n}" for n in range(7)]
@@ -45,19 +47,21 @@ def thoughts_heading(count: int, title: str, *, linkbacks: int = 0) -> SafeStrin
 
 @dataclass(slots=True)
 class Avatar:
-    """Initials on a colour (a CSS class) drawn from the address, or Gravatar's picture when the
-    site says so."""
+    """Initials on a colour (a CSS class) drawn from the address, or a picture: the account's
+    own (a reader's photo), or Gravatar's when the site says so."""
 
     initials: str
     class_name: str
-    gravatar_url: str = ""
+    image_url: str = ""
 
     @classmethod
-    def of(cls, name: str, email: str, size: int = 48) -> "Avatar":
+    def of(cls, name: str, email: str, size: int = 48, picture: str = "") -> "Avatar":
+        if picture:
+            return cls(initials="", class_name="avatar", image_url=picture)
         digest = hashlib.md5(email.strip().lower().encode(), usedforsecurity=False).hexdigest()
         if settings.COMMENTS_AVATARS == "gravatar":
             url = f"https://www.gravatar.com/avatar/{digest}?s={size * 2}&d=identicon"
-            return cls(initials="", class_name="avatar", gravatar_url=url)
+            return cls(initials="", class_name="avatar", image_url=url)
         initials = "".join(word[0] for word in name.split()[:2]).upper() or "?"
         return cls(initials, AVATAR_CLASSES[int(digest[:4], 16) % len(AVATAR_CLASSES)])
 
@@ -93,8 +97,11 @@ class ThreadPresenter:
         self.reply_url = _url_filler("comments-xtd-reply")
         self.report_url = _url_filler("comments-report")
         self.times = LocalTimes()
+        self.pictures: dict[int, str] | None = None
 
     def comments(self, nodes) -> list[ShownComment]:
+        if self.pictures is None:  # the page's top level: one look-up for every comment on it
+            self.pictures = _account_pictures(nodes)
         return [self.comment(node) for node in nodes]
 
     def comment(self, node) -> ShownComment:
@@ -106,7 +113,11 @@ class ThreadPresenter:
             number=node.number,
             author=comment.user_name,
             author_url=comment.user_url if is_web_address(comment.user_url) else "",
-            avatar=Avatar.of(comment.user_name, comment.user_email),
+            avatar=Avatar.of(
+                comment.user_name,
+                comment.user_email,
+                picture=self.pictures.get(comment.user_id, "") if comment.user_id else "",
+            ),
             time_iso=self.times.iso(comment.submit_date),
             time_shown=self.times.shown(comment.submit_date),
             text_html=mark_safe(comment.text_html),
@@ -114,6 +125,22 @@ class ThreadPresenter:
             report_url=self.report_url(comment.pk),
             children=self.comments(node.children),
         )
+
+
+def _account_pictures(nodes) -> dict[int, str]:
+    """Pictures of the accounts that wrote comments among `nodes` (and their replies), asked
+    only when there are any: a thread of guests costs nothing more."""
+    user_ids, stack = set(), list(nodes)
+    while stack:
+        node = stack.pop()
+        if node.comment.user_id:
+            user_ids.add(node.comment.user_id)
+        stack.extend(node.children)
+    pictures: dict[int, str] = {}
+    if user_ids:
+        for _, answer in avatar_pictures.send(sender=ThreadPresenter, user_ids=user_ids):
+            pictures.update(answer or {})
+    return pictures
 
 
 def _url_filler(viewname: str):

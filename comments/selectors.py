@@ -48,6 +48,7 @@ class ThreadComment:
     user_url: str
     submit_date: datetime
     text_html: str
+    user_id: int | None
 
 
 THREAD_FIELDS = [field.name for field in fields(ThreadComment)]

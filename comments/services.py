@@ -17,6 +17,7 @@ from django.utils.dateparse import parse_datetime
 
 from articles.models import Article
 from core.ratelimit import client_ip, hit, mailbox, window_end
+from core.text import without_control_characters
 from subscriptions.services import TooManySignups, subscriber_signup
 
 from .models import BlockedItem, Comment, CommentReport, PendingComment
@@ -66,8 +67,11 @@ def comment_submit(*, tmp_comment, request) -> dict:
     data["referrer"] = request.META.get("HTTP_REFERER", "")
     user = tmp_comment.user
     if user is not None and user.is_authenticated:
-        # Whatever the form says: a signed-in reader comments as themselves.
-        data["user_name"], data["user_email"] = commenter_identity(user)
+        # Whatever the form says: a signed-in reader comments as themselves (the form's name
+        # only for an account that has none yet).
+        data["user_name"], data["user_email"] = commenter_identity(
+            user, name_if_none=without_control_characters(tmp_comment.user_name or "").strip()
+        )
         # A form sent twice (a double click) publishes once; the page after it shows the first.
         comment = _same_comment(data) or comment_create(
             data=data, moderator=publishes_unmoderated(user)
@@ -83,13 +87,15 @@ def comment_submit(*, tmp_comment, request) -> dict:
     return receipt
 
 
-def commenter_identity(user) -> tuple[str, str]:
+def commenter_identity(user, *, name_if_none: str = "") -> tuple[str, str]:
     """The name and address a signed-in reader's comments carry: their account's own, and for a
-    writer, the name of their author profile, as on their bylines."""
+    writer, the name of their author profile, as on their bylines. `name_if_none`: what the
+    reader typed, for an account without a name yet (never its username, which may be made
+    from the address)."""
     try:
         name = user.author_profile.name
     except ObjectDoesNotExist:
-        name = user.get_full_name() or user.get_username()
+        name = user.get_full_name() or name_if_none or user.get_username()
     return name, user.email
 
 

@@ -38,6 +38,9 @@ from .tokens import (
 @require_POST
 def post_comment(request):
     """django-contrib-comments' post view, behind our per-IP and per-address rate limits."""
+    if settings.COMMENTS_REQUIRE_SIGN_IN and not request.user.is_authenticated:
+        # The form says so and offers the sign-in; only a stale page or a script gets here.
+        return render(request, "discussion/sign_in_required.html", status=403)
     if _too_many_comments(request):
         return _form_again(
             request,

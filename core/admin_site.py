@@ -7,6 +7,7 @@ The setting is read on each request, not when URLs load, so turning it on needs 
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 
 
@@ -23,7 +24,15 @@ class AdminSite(OTPAdminSite):
         return OTPAdminSite.login_template if settings.ADMIN_TWO_FACTOR else None
 
     def has_permission(self, request):
-        """Staff, and with two factors on, only once a one-time code verified them."""
+        """Staff signed in through admin's own login, and with two factors on, only once a
+        one-time code verified them.
+
+        A session opened by a reader's sign-in (an emailed code, a social account) is not
+        enough, even for a staff member's account: admin's login has the lockout and the
+        second factor; the reader's has neither.
+        """
+        if request.session.get(BACKEND_SESSION_KEY) == settings.READER_AUTHENTICATION_BACKEND:
+            return False
         if settings.ADMIN_TWO_FACTOR:
             return super().has_permission(request)
         return admin.AdminSite.has_permission(self, request)

@@ -117,7 +117,10 @@ class RequestBodyLimitMiddleware:
 def _limit_for(path: str) -> int:
     if path.startswith(_admin_prefix()):
         return settings.ADMIN_REQUEST_MAX_BYTES
-    return settings.PUBLIC_REQUEST_MAX_BYTES
+    # The few public addresses that take an upload (a reader's photo) have their own.
+    return getattr(settings, "REQUEST_MAX_BYTES_BY_PATH", {}).get(
+        path, settings.PUBLIC_REQUEST_MAX_BYTES
+    )
 
 
 def _declared_length(request) -> int:

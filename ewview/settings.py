@@ -75,6 +75,10 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Reader accounts (readers/): sign-in by emailed code and social accounts.
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
     # django-comments-xtd must come before django-contrib-comments.
     "django_comments_xtd",
     "django_comments",
@@ -97,6 +101,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # django-allauth: keeps its multi-step sign-ins (code sent, code entered) in step.
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -106,7 +112,11 @@ AUTHENTICATION_BACKENDS = [
     # First: refuses a username and address that failed too often before checking the password.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Readers' sessions (emailed code, social account): accepts no password, and admin refuses
+    # a session it opened (core.admin_site), so staff still sign in to admin with theirs.
+    "readers.backends.ReaderBackend",
 ]
+READER_AUTHENTICATION_BACKEND = "readers.backends.ReaderBackend"
 
 ROOT_URLCONF = "ewview.urls"
 WSGI_APPLICATION = "ewview.wsgi.application"
@@ -122,6 +132,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ewview.context_processors.site",
+                "readers.context_processors.sign_in",
             ],
         },
     },
@@ -543,3 +554,89 @@ WORKER_TASK_TRIES = int(env("WORKER_TASK_TRIES", "5"))
 # spelled (core.ratelimit.mailbox).
 COMMENTS_CONFIRMATIONS_PER_RECIPIENT_FROM_ONE_IP = (2, 3600)
 SUBSCRIPTIONS_CONFIRMATIONS_PER_RECIPIENT_FROM_ONE_IP = (2, 24 * 3600)
+
+# django-allauth: readers sign in with a code emailed to them (they have no password) or with a
+# social account (readers/). Its views live under /account/, restyled by templates/account/.
+ACCOUNT_ADAPTER = "readers.adapter.ReaderAccountAdapter"
+SOCIALACCOUNT_ADAPTER = "readers.adapter.ReaderSocialAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*"]
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# Seconds an emailed sign-in code works, and wrong tries before it stops working.
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = int(env("READER_CODE_SECONDS", "600"))
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = int(env("READER_CODE_ATTEMPTS", "3"))
+# The sign-in answer never tells whether an address has an account.
+ACCOUNT_PREVENT_ENUMERATION = True
+# An address reaches an account only once proven: by the emailed code, or by a provider that
+# says it verified it (an unverified one must be verified by code first).
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = urlsplit(SITE_URL).scheme or "https"
+LOGIN_REDIRECT_URL = "/account/"
+# The client's address as our proxies reported it, for allauth's own rate limits.
+ALLAUTH_TRUSTED_PROXY_COUNT = NUM_PROXIES
+# Our own limits on the sign-in form, (requests, seconds): per IP, and codes per mailbox.
+READER_SIGNINS_PER_IP = (int(env("READER_SIGNINS_PER_IP", "10")), 600)
+READER_CODES_PER_RECIPIENT = (int(env("READER_CODES_PER_RECIPIENT", "5")), 3600)
+# Days an account the sign-in form made for a new address waits for its code to be entered.
+READER_UNCONFIRMED_DAYS = int(env("READER_UNCONFIRMED_DAYS", "2"))
+# A reader's photo is the one upload outside admin: its form's address takes this much.
+REQUEST_MAX_BYTES_BY_PATH = {
+    "/account/profile/": int(env("READER_PHOTO_MAX_MB", "5")) * 1024 * 1024,
+}
+# Only signed-in readers may comment (guests are shown the sign-in link instead of the form).
+COMMENTS_REQUIRE_SIGN_IN = env_bool("COMMENTS_REQUIRE_SIGN_IN")
+PAGE_CACHE_SETTINGS_IN_KEY += ["COMMENTS_REQUIRE_SIGN_IN"]
+
+# Social accounts, each on only when its keys are set; the sign-in page shows those alone, as
+# plain links (no provider's script on any page). Apps come from here, not database rows. The
+# providers' code is always installed: one without keys has no app, so no button and no sign-in.
+SOCIAL_PROVIDERS = {
+    # allauth's provider: (environment prefix, scopes)
+    "google": ("GOOGLE", ["openid", "email", "profile"]),
+    "facebook": ("FACEBOOK", ["email", "public_profile"]),
+    "twitter_oauth2": ("X", ["users.read", "tweet.read"]),
+    "github": ("GITHUB", ["read:user", "user:email"]),
+}
+INSTALLED_APPS += [f"allauth.socialaccount.providers.{name}" for name in SOCIAL_PROVIDERS]
+INSTALLED_APPS += ["allauth.socialaccount.providers.openid_connect"]
+SOCIALACCOUNT_PROVIDERS = {
+    name: {
+        "APPS": [
+            {"client_id": env(f"{prefix}_CLIENT_ID"), "secret": env(f"{prefix}_CLIENT_SECRET")}
+        ],
+        "SCOPE": scope,
+    }
+    for name, (prefix, scope) in SOCIAL_PROVIDERS.items()
+    if env(f"{prefix}_CLIENT_ID") and env(f"{prefix}_CLIENT_SECRET")
+}
+if "facebook" in SOCIALACCOUNT_PROVIDERS:
+    # Plain OAuth2 redirects, not Facebook's JavaScript SDK.
+    SOCIALACCOUNT_PROVIDERS["facebook"]["METHOD"] = "oauth2"
+if env("OIDC_SERVER_URL") and env("OIDC_CLIENT_ID"):
+    # Any OpenID Connect provider, such as a newsroom's own, at /account/oidc/oidc/login/.
+    SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
+        "APPS": [
+            {
+                "provider_id": "oidc",
+                "name": env("OIDC_PROVIDER_NAME", "OpenID Connect"),
+                "client_id": env("OIDC_CLIENT_ID"),
+                "secret": env("OIDC_CLIENT_SECRET"),
+                "settings": {"server_url": env("OIDC_SERVER_URL"), "oauth_pkce_enabled": True},
+            }
+        ]
+    }
+# A provider's address logs into the account holding it only when the provider says it verified
+# it (allauth checks); an unverified one must be proven by code before it reaches any account.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "mandatory"
+SOCIALACCOUNT_EMAIL_REQUIRED = True
+SOCIALACCOUNT_AUTO_SIGNUP = True
+# A GET to a provider's login address shows a button; only its POST leaves for the provider.
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False

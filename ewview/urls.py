@@ -27,6 +27,7 @@ urlpatterns = [
     path("comments/", include("comments.urls")),
     # Before the articles' URLs, whose static pages take any top-level slug.
     path("subscribe/", include("subscriptions.urls")),
+    path("account/", include("readers.urls")),
     path("", include("articles.urls")),
     # After the articles' URLs, whose converters it uses.
     path(

@@ -11,7 +11,7 @@ from .counts import comment_count_refresh
 from .linkbacks import linkbacks_refresh
 from .models import Comment, Linkback
 from .moderation import ArticleCommentModerator
-from .services import comment_submit
+from .services import article_discussion_delete, comment_submit
 
 
 def connect() -> None:
@@ -21,6 +21,7 @@ def connect() -> None:
     comment_was_posted.disconnect(xtd_views.on_comment_was_posted, sender=TmpXtdComment)
     comment_was_posted.connect(on_comment_was_posted, sender=TmpXtdComment)
     post_save.connect(on_article_saved, sender=Article, dispatch_uid="comments.linkbacks")
+    post_delete.connect(on_article_deleted, sender=Article, dispatch_uid="comments.discussion")
     # Whatever a moderator or reader does to a comment or a pingback shows on its article's page.
     for signal in (post_save, post_delete):
         signal.connect(on_comment_changed, sender=Comment, dispatch_uid=f"comments.page-{signal}")
@@ -36,6 +37,11 @@ def on_article_saved(sender, instance, raw=False, **kwargs):
     if raw:
         return
     linkbacks_refresh(article=instance)
+
+
+def on_article_deleted(sender, instance, **kwargs):
+    # Comments point at their article by content type and id, which the database cannot cascade.
+    article_discussion_delete(article_id=instance.pk)
 
 
 def on_comment_changed(sender, instance, **kwargs):

@@ -250,6 +250,15 @@ def _same_comment(data: dict) -> Comment | None:
     ).first()
 
 
+def article_discussion_delete(*, article_id: int) -> None:
+    """Delete a deleted article's comments (their reports with them) and the comments still
+    waiting for their confirmation: nothing is left for moderators without its article, and no
+    emailed link publishes onto nothing."""
+    article_type = ContentType.objects.get_for_model(Article)
+    Comment.objects.filter(content_type=article_type, object_pk=str(article_id)).delete()
+    PendingComment.objects.filter(comment=None, data__object_pk=str(article_id)).delete()
+
+
 def comment_published(*, comment: Comment) -> None:
     """A comment became public: tell followers and authors, once, in the background."""
     transaction.on_commit(lambda: notify_followers.enqueue(comment_id=comment.pk))

@@ -13,10 +13,11 @@ from core.mail import RenderedEmail, email_render
 from core.outbox import email_queue
 
 # allauth's emails, drawn by our own templates (emails/readers/): the code is the whole message.
+# A new address's code and a known one's are the same email, so that it never tells which it is.
 EMAILS = {
     "account/email/login_code": "login_code",
-    "account/email/email_confirmation_signup": "verification_code",
-    "account/email/email_confirmation": "verification_code",
+    "account/email/email_confirmation_signup": "login_code",
+    "account/email/email_confirmation": "login_code",
     "account/email/unknown_account": "unknown_account",
     "account/email/account_already_exists": "account_exists",
 }

@@ -1,22 +1,17 @@
 """The moderation queue and the article list fit a 1280 px screen: no column off to the right."""
 
 import pytest
-from django.contrib.auth.models import Group
 
-from articles.roles import EDITORS, ensure_roles
-from tests.factories import ArticleFactory, AuthorFactory, CommentFactory, UserFactory
+from articles.roles import EDITORS
+from tests.e2e.signin import sign_in_staff
+from tests.factories import ArticleFactory, AuthorFactory, CommentFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def editor_page(live_site, page, client):
-    ensure_roles()
-    user = UserFactory(username="leila", is_staff=True)
-    user.groups.add(Group.objects.get(name=EDITORS))
-    client.force_login(user)
-    session = client.cookies["sessionid"].value
-    page.context.add_cookies([{"name": "sessionid", "value": session, "url": live_site.url}])
+    sign_in_staff(page, client, live_site, group=EDITORS)
     page.set_viewport_size({"width": 1280, "height": 800})
     return page
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from playwright.sync_api import expect
 
 from comments.models import Comment
+from tests.e2e.signin import sign_in
 from tests.factories import ArticleFactory, UserFactory
 
 CONFIRM_LINK = re.compile(r"http://[^\s\"<]+/comments/confirm/[^/\s\"<]+/")
@@ -34,13 +35,6 @@ def add_comment(article, *, name, text, email="", parent=None, user=None) -> Com
 
 def top_level_numbers(page):
     return page.locator("[data-comment-list] > li > .comment-body .comment-number")
-
-
-def sign_in(page, client, live_server, user):
-    """Give the browser the session cookie of a logged-in test client."""
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
 def test_guest_comment_is_published_from_the_emailed_link_and_numbered(

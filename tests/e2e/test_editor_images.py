@@ -6,15 +6,15 @@ import re
 from io import BytesIO
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 from playwright.sync_api import expect
 
 from articles.models import Article, LibraryImage
-from articles.roles import EDITORS, ensure_roles
+from articles.roles import EDITORS
+from tests.e2e.signin import sign_in_staff
 from tests.e2e.test_security_policy import RECORD_VIOLATIONS
-from tests.factories import ArticleFactory, PageFactory, UserFactory
+from tests.factories import ArticleFactory, PageFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,12 +31,7 @@ def jpeg(size=(1200, 800), colour=(30, 90, 160)) -> bytes:
 @pytest.fixture
 def editor_page(live_site, page, client):
     """A browser signed in as an editor, recording policy violations and script errors."""
-    ensure_roles()
-    user = UserFactory(username="leila", is_staff=True)
-    user.groups.add(Group.objects.get(name=EDITORS))
-    client.force_login(user)
-    session = client.cookies["sessionid"].value
-    page.context.add_cookies([{"name": "sessionid", "value": session, "url": live_site.url}])
+    sign_in_staff(page, client, live_site, group=EDITORS)
     page.add_init_script(RECORD_VIOLATIONS)
     page.errors = []
     page.on("console", lambda message: message.type == "error" and page.errors.append(message.text))

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
@@ -36,6 +36,13 @@ RESERVED_PAGE_SLUGS = {
 }  # fmt: skip
 
 
+class SectionQuerySet(models.QuerySet):
+    def with_published_articles(self):
+        """Sections with an article the public may see: what the menu lists, as WordPress's
+        category lists leave out empty categories."""
+        return self.filter(Exists(Article.objects.published().filter(section=OuterRef("pk"))))
+
+
 class Section(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True, help_text="Used in the section's URL.")
@@ -43,6 +50,8 @@ class Section(models.Model):
     order = models.PositiveSmallIntegerField(
         default=0, help_text="Sections are listed by this number, lowest first."
     )
+
+    objects = SectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "name"]

@@ -38,7 +38,8 @@ def _recent_render(count: int) -> str:
 
 @register.simple_tag(takes_context=True)
 def section_nav(context):
-    """Every section, for the site navigation, the page's own marked (aria-current).
+    """Every section with published articles, for the site navigation, the page's own marked
+    (aria-current).
 
     One cached fragment per menu entry that can be current (the front page, each section page)
     and one for every other page, not one per address.
@@ -50,9 +51,13 @@ def section_nav(context):
         "section-nav",
         depends_on=(PUBLISHED,),
         vary=(current,),
+        until=next_publication_due(request),
         render=lambda: render_to_string(
             "articles/includes/_section_nav.html",
-            {"sections": Section.objects.only("name", "slug"), "current": current},
+            {
+                "sections": Section.objects.with_published_articles().only("name", "slug"),
+                "current": current,
+            },
         ),
     )
 

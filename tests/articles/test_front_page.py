@@ -5,6 +5,7 @@ from datetime import timedelta
 from io import BytesIO
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
@@ -142,6 +143,23 @@ def test_section_menu_marks_the_page_it_is_on(client):
     assert f'href="{other.get_absolute_url()}" aria-current' not in menu
     assert 'href="/" aria-current="page">Latest' in between(on_home, "section-nav", "</nav>")
     assert 'aria-current="page"' not in between(on_article, "section-nav", "</nav>")
+
+
+def test_section_menu_lists_a_section_once_it_has_a_published_article(client):
+    ArticleFactory(section=SectionFactory(name="Energy Watch"))
+    empty = SectionFactory(name="Elections")
+    ArticleFactory(section=empty, draft=True)
+    due = timezone.now() + timedelta(hours=1)
+    ArticleFactory(section=empty, scheduled=True, published_at=due)
+
+    before = between(html(client), 'class="section-nav"', "</nav>")
+    with time_machine.travel(due + timedelta(minutes=1)):
+        after = between(html(client), 'class="section-nav"', "</nav>")
+
+    # A menu entry leading to an empty page is a dead end.
+    assert "Energy Watch" in before and "Elections" not in before
+    # The scheduled article's time came: no save happened, the menu shows its section anyway.
+    assert "Elections" in after
 
 
 def test_several_authors_share_one_about_the_authors_box(client):

@@ -34,7 +34,7 @@ urlpatterns = [
     # Before the other sections', whose template has no news elements.
     path("sitemap-news.xml", views.news_sitemap, name="sitemap-news"),
     path("sitemap-<str:section>.xml", views.sitemap, name="sitemap"),
-    path("preview/<int:pk>/", views.ArticlePreviewView.as_view(), name="preview"),
+    path("preview/<id:pk>/", views.ArticlePreviewView.as_view(), name="preview"),
     path("search/", views.SearchView.as_view(), name="search"),
     # Last: a static page may take any top-level slug the site does not use itself.
     path("<slug:slug>/", views.PageView.as_view(), name="page"),

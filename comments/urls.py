@@ -13,7 +13,7 @@ urlpatterns = [
     path("confirm/<str:token>/", views.confirm, name="comments-xtd-confirm"),
     path("mute/<str:token>/", views.mute, name="comments-xtd-mute"),
     path("mute/<str:token>/one-click/", views.mute_one_click, name="comments-mute-one-click"),
-    path("reply/<int:cid>/", views.reply, name="comments-xtd-reply"),
-    path("report/<int:comment_id>/", views.report, name="comments-report"),
+    path("reply/<id:cid>/", views.reply, name="comments-xtd-reply"),
+    path("report/<id:comment_id>/", views.report, name="comments-report"),
     path("feed/", feeds.LatestCommentsFeed(), name="comments-feed"),
 ]

@@ -11,7 +11,7 @@ from . import views
 reader_patterns = [
     path("", views.account, name="account"),
     path("profile/", views.profile, name="profile"),
-    path("following/<int:article_id>/unfollow/", views.unfollow, name="unfollow"),
+    path("following/<id:article_id>/unfollow/", views.unfollow, name="unfollow"),
     path("subscribe/", views.subscribe, name="subscribe"),
     path("data/", views.data, name="data"),
     path("delete/", views.delete, name="delete"),

@@ -296,3 +296,9 @@ def test_the_confirmation_page_carries_a_csrf_token(csrf_client, article):
     page = csrf_client.get(f"/comments/confirm/{make_token(pending.pk, salt=CONFIRM_SALT)}/")
 
     assert 'name="csrfmiddlewaretoken"' in page.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/comments/reply/{n}/", "/comments/report/{n}/"])
+def test_an_id_too_long_for_any_database_is_not_found_rather_than_an_error(client, path):
+    # SQLite cannot even compare with a number past 64 bits: it raised OverflowError (a 500).
+    assert client.get(path.format(n="9" * 40)).status_code == 404

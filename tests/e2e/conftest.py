@@ -6,6 +6,9 @@ import pytest
 from django.core.management import call_command
 
 CHROMIUM = Path("/usr/bin/chromium")
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+# The axe-core impacts a page must not have.
+SERIOUS = {"serious", "critical"}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -66,3 +69,14 @@ def run_task_worker():
         call_command("run_worker", "--batch", "--no-startup-delay", verbosity=0)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core's script, to inject into pages; CI (E2E_REQUIRED) fails without it."""
+    if not AXE.exists():
+        message = "axe-core is not installed: run `npm ci` in the project's root"
+        if os.environ.get("E2E_REQUIRED"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return AXE.read_text()

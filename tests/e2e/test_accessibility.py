@@ -6,7 +6,6 @@ and checked in its four variants in one browser.
 """
 
 import json
-import os
 from datetime import timedelta
 from itertools import product
 from pathlib import Path
@@ -16,12 +15,11 @@ from django.conf import settings
 from django.utils import timezone
 
 from comments.models import Comment, Linkback
+from tests.e2e.conftest import SERIOUS
 from tests.factories import ArticleFactory, AuthorFactory, PageFactory, SectionFactory
 
 ROOT = Path(__file__).resolve().parents[2]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "test-artifacts" / "accessibility"
-SERIOUS = {"serious", "critical"}
 WIDTHS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 SCHEMES = ["light", "dark"]
 PAGES = ["home", "article", "author", "section", "search", "subscribe", "reply"]
@@ -78,16 +76,6 @@ def seeded(transactional_db) -> dict[str, str]:
         "subscribe": "/subscribe/",
         "reply": f"/comments/reply/{first.pk}/",
     }
-
-
-@pytest.fixture(scope="module")
-def axe_source() -> str:
-    if not AXE.exists():
-        message = "axe-core is not installed: run `npm ci` in the project's root"
-        if os.environ.get("E2E_REQUIRED"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return AXE.read_text()
 
 
 @pytest.mark.parametrize("name", PAGES)

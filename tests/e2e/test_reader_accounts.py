@@ -9,6 +9,7 @@ from django.conf import settings
 from playwright.sync_api import expect
 
 from comments.models import Comment
+from tests.e2e.conftest import SERIOUS
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
 CODE = re.compile(r"^ {4}(\S+)\s*$", re.MULTILINE)
@@ -70,12 +71,8 @@ def test_sign_in_by_emailed_code_comment_at_once_and_sign_out(
 
 @pytest.mark.parametrize("path", ["/account/login/", "/account/", "/account/delete/"])
 def test_reader_pages_have_no_serious_accessibility_problems(
-    path, reader, article, browser, live_site, client
+    path, reader, article, browser, live_site, client, axe_source
 ):
-    from tests.e2e.test_accessibility import AXE, SERIOUS
-
-    if not AXE.exists():
-        pytest.skip("axe-core is not installed: run `npm ci` in the project's root")
     CommentFactory(content_object=article, user=reader, user_email=reader.email, followup=True)
     client.force_login(reader, backend="readers.backends.ReaderBackend")
     session = client.cookies[settings.SESSION_COOKIE_NAME].value
@@ -90,7 +87,7 @@ def test_reader_pages_have_no_serious_accessibility_problems(
             page = context.new_page()
             assert page.goto(live_site.url + path).status == 200
             assert page.url == live_site.url + path  # signed in: not sent to the sign-in page
-            page.evaluate(AXE.read_text())
+            page.evaluate(axe_source)
             results = page.evaluate("async () => await axe.run(document)")
         finally:
             context.close()

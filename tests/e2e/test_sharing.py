@@ -2,6 +2,7 @@
 it is a plain link to the article."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import ArticleFactory
 
@@ -19,7 +20,8 @@ def test_copy_link_button_copies_the_article_address(browser, live_site, article
     share = page.get_by_role("region", name="Share this article")
     share.get_by_role("button", name="Copy link").click()
 
-    assert share.get_by_role("status").inner_text() == "Link copied."
+    # The clipboard answers asynchronously: wait for the message rather than read it at once.
+    expect(share.get_by_role("status")).to_have_text("Link copied.")
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == live_site.url + article.get_absolute_url()
     assert share.get_by_role("link", name="Share on Bluesky (opens in a new tab)").is_visible()

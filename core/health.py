@@ -3,6 +3,10 @@
 Answers 200 when every check passes, 503 otherwise, with a small JSON body saying which failed.
 Cheap enough to call every few seconds: a query or two on indexed columns and one cache round
 trip. Apps add checks of their own with `register()` (subscriptions: its deliveries).
+
+`/healthz?scope=web` runs only the checks a web machine needs to serve pages (`serving=True`):
+for a load balancer, which must not take every machine out because the shared queues are late
+or Redis is down (pages are served without it).
 """
 
 import secrets
@@ -33,11 +37,17 @@ class Check:
 
 
 _checks: dict[str, Callable[[], Check]] = {}
+_serving: set[str] = set()
 
 
-def register(name: str, check: Callable[[], Check]) -> None:
-    """Add a check to /healthz; `check()` returns a Check and may raise (that counts as failed)."""
+def register(name: str, check: Callable[[], Check], *, serving: bool = False) -> None:
+    """Add a check to /healthz; `check()` returns a Check and may raise (that counts as failed).
+
+    `serving`: a web machine that fails it cannot serve pages, so `?scope=web` runs it too.
+    """
     _checks[name] = check
+    if serving:
+        _serving.add(name)
 
 
 def database() -> Check:
@@ -100,15 +110,17 @@ def age_seconds(since) -> int:
     return max(0, int((timezone.now() - since).total_seconds())) if since else 0
 
 
-register("database", database)
+register("database", database, serving=True)
 register("cache", cache_round_trip)
 register("tasks", task_backlog)
 register("outbox", partial(email_backlog, OutgoingEmail))
 
 
-def run_checks() -> dict[str, Check]:
+def run_checks(*, serving_only: bool = False) -> dict[str, Check]:
     results = {}
     for name, check in _checks.items():
+        if serving_only and name not in _serving:
+            continue
         try:
             results[name] = check()
         except Exception as error:  # any failure at all is what the check reports
@@ -121,7 +133,7 @@ def run_checks() -> dict[str, Check]:
 @require_safe
 def healthz(request):
     """200 when every check passes, else 503; never stored by the page cache or a proxy."""
-    results = run_checks()
+    results = run_checks(serving_only=request.GET.get("scope") == "web")
     healthy = all(result.ok for result in results.values())
     return JsonResponse(
         {

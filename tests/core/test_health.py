@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult, get_date_max
 
+from core import health as health_checks
 from core.models import OutgoingEmail, WorkerHeartbeat
 from core.requestlog import JsonFormatter
 from subscriptions.models import Delivery, Subscriber
@@ -147,6 +148,48 @@ def test_unreachable_cache_answers_503_without_naming_the_server(client, setting
     assert body["checks"]["database"]["ok"] is True
     assert "127.0.0.1" not in response.content.decode()
     assert "redis" not in response.content.decode().lower()
+
+
+def test_web_scope_keeps_a_machine_in_the_load_balancer_while_shared_queues_are_late(
+    client, settings
+):
+    """A stuck worker or a Redis outage is the same on every web machine: a load balancer that
+    took them all out would turn late emails into a site that is down."""
+    settings.HEALTHZ_MAX_TASK_AGE = 600
+    queued_task(waiting=timedelta(minutes=20))
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "core.cache.FailSoftRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+
+    everything = client.get("/healthz")
+    web = client.get("/healthz?scope=web")
+
+    assert everything.status_code == 503
+    assert web.status_code == 200
+    assert json.loads(web.content) == {
+        "status": "ok",
+        "checks": {"database": {"ok": True, "details": {}}},
+    }
+
+
+def test_web_scope_fails_when_the_database_does_not_answer(client, monkeypatch):
+    def unreachable():
+        raise ConnectionRefusedError("connection to server at 10.0.0.5 refused")
+
+    monkeypatch.setitem(health_checks._checks, "database", unreachable)
+
+    response = client.get("/healthz?scope=web")
+
+    assert response.status_code == 503
+    body = json.loads(response.content)
+    assert body["checks"] == {
+        "database": {"ok": False, "details": {"error": "ConnectionRefusedError"}}
+    }
+    assert "10.0.0.5" not in response.content.decode()
 
 
 # One log line per request

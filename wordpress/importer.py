@@ -34,6 +34,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.db.models import Q
 from django.http import QueryDict
@@ -60,6 +61,15 @@ from .redirects import path_target, query_target
 Kind = ImportedItem.Kind
 BATCH_ITEMS = 100
 IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".gif", ".webp"}
+# Other uploads a body may link to (reports, spreadsheets, recordings), copied to our media so the
+# links outlive the old site. Never HTML, SVG or XML: served from our own origin, they could run
+# script there.
+DOCUMENT_EXTENSIONS = {
+    ".pdf", ".doc", ".docx", ".odt", ".rtf", ".txt", ".csv", ".xls", ".xlsx", ".ods",
+    ".ppt", ".pptx", ".odp", ".epub", ".zip", ".mp3", ".m4a", ".ogg", ".wav", ".mp4", ".m4v",
+    ".webm",
+}  # fmt: skip
+DOCUMENTS_FOLDER = "documents"
 UPLOADS = "/wp-content/uploads/"
 # A resized copy WordPress made of an upload: "photo-300x200.jpg" of "photo.jpg".
 _RESIZED = re.compile(r"-\d+x\d+(?=\.[A-Za-z0-9]+$)")
@@ -651,7 +661,8 @@ class _Import:
 
     def inline_images(self, text: str) -> str:
         """Images from the old site's uploads, copied into the image library and referred to by
-        their new address (articles.body then serves them responsive)."""
+        their new address (articles.body then serves them responsive); documents linked from the
+        text copied to our media, so that the links outlive the old site."""
         if UPLOADS not in text:
             return text
         alts = {
@@ -661,26 +672,36 @@ class _Import:
         }
 
         def replace(match: re.Match) -> str:
-            relative = self.upload_path(match["url"])
+            relative = self.uploaded_path(match["url"])
             if relative is None:
                 return match[0]
-            address = self.library_image(relative, alt=alts.get(match["url"], ""))
+            extension = PurePosixPath(relative).suffix.lower()
+            if extension in IMAGE_EXTENSIONS:
+                address = self.library_image(relative, alt=alts.get(match["url"], ""))
+            elif extension in DOCUMENT_EXTENSIONS and match["name"] == "href":
+                address = self.document(relative)
+            else:
+                return match[0]
             return f'{match["name"]}="{address}"' if address else match[0]
 
         return _MEDIA_ATTRIBUTE.sub(replace, text)
 
     def upload_path(self, url: str) -> str | None:
         """ "2019/03/photo.jpg" for an image among the old site's uploads; None otherwise."""
+        relative = self.uploaded_path(url)
+        if relative is None or PurePosixPath(relative).suffix.lower() not in IMAGE_EXTENSIONS:
+            return None
+        return relative
+
+    def uploaded_path(self, url: str) -> str | None:
+        """ "2019/03/report.pdf" for a file among the old site's uploads; None otherwise."""
         parts = urlsplit(html.unescape(url))
         if parts.netloc and _host(parts.netloc) not in self.old_hosts:
             return None
         path = unquote(parts.path)
         if UPLOADS not in path:
             return None
-        relative = path.split(UPLOADS, 1)[1]
-        if PurePosixPath(relative).suffix.lower() not in IMAGE_EXTENSIONS:
-            return None
-        return relative
+        return path.split(UPLOADS, 1)[1]
 
     def attached_file(self, attachment: Attachment) -> str | None:
         """The recorded path of an image on the old site kept elsewhere than wp-content/uploads
@@ -722,9 +743,37 @@ class _Import:
         except ValidationError:
             self.report.skip("media files", "not readable as images")
             return None
-        _remember(Kind.FILE, original, image, address=image.address)
+        _remember(Kind.FILE, original, image, old_path=UPLOADS + original, address=image.address)
         self.report.imported[Kind.FILE] += 1
         return image.address
+
+    def document(self, relative: str) -> str | None:
+        """A document from the old site's uploads, stored as it was under our media's
+        documents/ folder; its address there, or None when --media-dir lacks it."""
+        mapping = ImportedItem.objects.filter(kind=Kind.FILE, key=relative).first()
+        if mapping is not None:
+            return mapping.address
+        if len(relative) > 250:
+            self.report.skip("media files", "with a path too long to keep")
+            return None
+        path = self.media_file(relative)
+        if path is None:
+            return None
+        if self.dry_run:
+            if relative not in self.dry_run_files:
+                self.dry_run_files.add(relative)
+                self.report.imported[Kind.FILE] += 1
+            return None
+        # Named as it lies under --media-dir: an export's "2019/../a.pdf" is stored as "a.pdf".
+        inside = path.relative_to(self.media_dir.resolve()).as_posix()
+        with path.open("rb") as file:
+            name = default_storage.save(f"{DOCUMENTS_FOLDER}/{inside}", File(file))
+        address = default_storage.url(name)
+        ImportedItem.objects.create(
+            kind=Kind.FILE, key=relative, old_path=UPLOADS + relative, address=address
+        )
+        self.report.imported[Kind.FILE] += 1
+        return address
 
     def featured_image(self, article: Article, item: wxr.Item) -> None:
         thumbnail = item.meta.get("_thumbnail_id", "").strip()

@@ -73,6 +73,9 @@ def new_address(item: ImportedItem) -> str | None:
                 if address := new_address(post):
                     return address
         return item.address or None
+    if item.kind == Kind.FILE:
+        # An upload linked to directly (elsewhere, or by a search engine): the copy here.
+        return item.address or None
     target = _target(item)
     if target is None:
         return None

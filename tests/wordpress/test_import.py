@@ -403,6 +403,54 @@ def test_an_unreadable_image_and_files_outside_the_media_dir_are_reported_not_im
     assert Article.objects.get().body.count("wp-content/uploads") == 3
 
 
+def test_documents_linked_from_a_body_are_copied_and_their_old_addresses_redirect(
+    tmp_path, media_dir, settings
+):
+    (media_dir / "2019" / "03" / "budget report.pdf").write_bytes(b"%PDF-1.4 the budget")
+    (media_dir / "2019" / "03" / "page.html").write_text("<script>alert(1)</script>")
+    Image.new("RGB", (10, 10)).save(media_dir / "2019" / "03" / "chart.png")
+    uploads = "https://times.example.org/wp-content/uploads/2019/03"
+    body = (
+        f'<a href="{uploads}/budget%20report.pdf">the report</a>, '
+        f'<a href="{uploads}/page.html">a page</a>, '
+        f'<a href="{uploads}/missing.pdf">a lost file</a> and '
+        f'<img src="{uploads}/chart.png" alt="The chart">'
+    )
+    path = write(tmp_path, export(post(1, content=body)))
+
+    dry = run_import(path, "--media-dir", str(media_dir), "--dry-run")
+    assert not (settings.MEDIA_ROOT / "documents").exists()
+    output = run_import(path, "--media-dir", str(media_dir))
+    again = run_import(path, "--media-dir", str(media_dir))
+
+    assert "uploaded files: 2 new" in dry
+    assert "uploaded files: 2 new, 0 already imported" in output
+    assert "Media files not found: 1 (2019/03/missing.pdf)" in output
+    body = Article.objects.get().body
+    report = settings.MEDIA_ROOT / "documents" / "2019" / "03" / "budget report.pdf"
+    assert report.read_bytes() == b"%PDF-1.4 the budget"
+    assert '<a href="/media/documents/2019/03/budget%20report.pdf">the report</a>' in body
+    # Files that could run script on our origin stay where they were, as do missing ones.
+    assert f'href="{uploads}/page.html"' in body
+    assert not (settings.MEDIA_ROOT / "documents" / "2019" / "03" / "page.html").exists()
+    assert f'href="{uploads}/missing.pdf"' in body
+    assert "wp-content/uploads/2019/03/chart.png" not in body
+    assert Article.objects.get().body == body
+    assert "posts: 0 new, 1 already imported" in again
+    assert len(list(report.parent.iterdir())) == 1
+
+    # Links to the old files from elsewhere lead to the copies.
+    client = Client()
+    old = client.get("/wp-content/uploads/2019/03/budget%20report.pdf")
+    assert (old.status_code, old.headers["Location"]) == (
+        301,
+        "/media/documents/2019/03/budget%20report.pdf",
+    )
+    chart = client.get("/wp-content/uploads/2019/03/chart.png")
+    assert chart.headers["Location"] == LibraryImage.objects.get().address
+    assert client.get("/wp-content/uploads/2019/03/page.html").status_code == 404
+
+
 def test_links_between_imported_posts_lead_to_their_new_addresses_and_are_linkbacks(tmp_path):
     links = (
         '<a href="https://times.example.org/2020/01/02/second/">the second</a>, '

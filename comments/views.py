@@ -45,7 +45,7 @@ def post_comment(request):
         return _form_again(
             request,
             "You have posted several comments in a short time. Please wait a few minutes "
-            "and send this one again: what you wrote is kept below.",
+            "and send this one again: what you wrote is kept below." + _sign_in_hint(request),
             status=429,
         )
     if _form_expired(request):
@@ -64,7 +64,8 @@ def post_comment(request):
             request,
             "We could not email you the link that publishes this comment: too many such links "
             "were asked for lately, for this address or from your connection. Please send it "
-            f"again after {_local_time(receipt['refused_until'])}; what you wrote is kept below.",
+            f"again after {_local_time(receipt['refused_until'])}; what you wrote is kept below."
+            + _sign_in_hint(request),
             status=429,
         )
     # The page after posting tells what became of the comment to whoever holds this link only.
@@ -93,14 +94,30 @@ def _posted_article(request) -> Article | None:
 
 def _too_many_comments(request) -> bool:
     per_ip, ip_window = settings.COMMENTS_RATE_PER_IP
-    per_email, email_window = settings.COMMENTS_RATE_PER_EMAIL
-    # A signed-in reader comments under their own address, whatever the form says.
-    email = request.user.email if request.user.is_authenticated else request.POST.get("email")
     ip_ok = hit("comment-post-ip", client_ip(request), limit=per_ip, window=ip_window)
-    email_ok = not email or hit(
-        "comment-post-email", mailbox(email), limit=per_email, window=email_window
+    return not (ip_ok and _sender_within_limit(request))
+
+
+def _sender_within_limit(request) -> bool:
+    """Counted per account for a signed-in reader, per address for a guest.
+
+    Anyone can type an address into the guest form, so strangers can use up a guest address's
+    count; they cannot touch a signed-in reader's, which only the reader's own session adds to.
+    """
+    limit, window = settings.COMMENTS_RATE_PER_EMAIL
+    if request.user.is_authenticated:
+        return hit("comment-post-reader", str(request.user.pk), limit=limit, window=window)
+    email = request.POST.get("email")
+    return not email or hit("comment-post-email", mailbox(email), limit=limit, window=window)
+
+
+def _sign_in_hint(request) -> str:
+    if request.user.is_authenticated:
+        return ""
+    return (
+        " If someone else has been using your address, sign in with it (at the top of the page):"
+        " signed-in readers' comments need no emailed link and are counted apart."
     )
-    return not (ip_ok and email_ok)
 
 
 def _form_again(request, message: str, *, status: int):

@@ -64,6 +64,28 @@ def test_signed_in_readers_comments_are_rate_limited(
     assert not Comment.objects.filter(comment="Two.").exists()
 
 
+def test_strangers_typing_a_readers_address_cannot_use_up_their_comments(
+    signed_in, reader, article, run_tasks, settings
+):
+    settings.COMMENTS_RATE_PER_EMAIL = (1, 600)
+    CommentFactory(user_email=reader.email)
+    stranger = type(signed_in)(REMOTE_ADDR="192.0.2.66")
+    for n in range(2):
+        data = comment_post_data(article, name="Not Leila", email=reader.email, comment=f"{n}")
+        refused = run_tasks(lambda data=data: stranger.post("/comments/post/", data))
+
+    # The guest form's own count is used up, and says how to get round strangers.
+    assert refused.status_code == 429
+    assert "sign in with it" in refused.content.decode()
+    response = post(signed_in, article, run_tasks, comment="Still mine to post.")
+
+    assert response.status_code == 302
+    assert Comment.objects.get(comment="Still mine to post.").is_public
+    again = post(signed_in, article, run_tasks, comment="But not twice.")
+    assert again.status_code == 429
+    assert "sign in with it" not in again.content.decode()
+
+
 def test_the_form_says_who_is_signed_in_and_offers_sign_out(signed_in, article):
     page = signed_in.get(article.get_absolute_url()).content.decode()
     form = page.split('id="respond"')[1]

@@ -48,7 +48,7 @@ class PreviewImage:
 
 
 class PreviewBase:
-    """What the tags of every page's head show (templates/includes/_link_preview.html)."""
+    """What the tags of every page's head show (jinja2/articles/link_preview.html)."""
 
     url: str
     type = "website"

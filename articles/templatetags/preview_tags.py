@@ -1,6 +1,7 @@
 from django import template
-from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
+from django.template import engines
+from django.utils.safestring import mark_safe
+from markupsafe import Markup
 
 from articles import previews, sharing
 from articles.cache import PUBLISHED, next_publication_due
@@ -22,7 +23,14 @@ def link_preview_tags(context):
     )
 
     def render():
-        return render_to_string("includes/_link_preview.html", {"preview": preview})
+        structured_data = [previews.json_ld(data) for data in preview.structured_data]
+        return (
+            engines["jinja2"]
+            .get_template("articles/link_preview.html")
+            .render(
+                {"preview": preview, "structured_data": [Markup(data) for data in structured_data]}
+            )
+        )
 
     if not preview.fragment_key or context.get("preview"):
         return mark_safe(render())
@@ -34,12 +42,6 @@ def link_preview_tags(context):
         until=next_publication_due(request),
         render=render,
     )
-
-
-@register.filter
-def json_ld(data: dict) -> SafeString:
-    """Structured data for a <script type="application/ld+json"> element."""
-    return mark_safe(previews.json_ld(data))
 
 
 @register.inclusion_tag("articles/includes/_share_links.html")

@@ -710,11 +710,13 @@ class _Import:
             return None
         return attachment.file
 
-    def media_file(self, relative: str) -> Path | None:
-        """The file under --media-dir, or the original of a resized copy; None when missing."""
+    def media_file(self, relative: str, *, resized: bool = True) -> Path | None:
+        """The file under --media-dir, or (`resized`: an image's) the original of a resized
+        copy; None when missing."""
         if self.media_dir is not None:
             folder = self.media_dir.resolve()
-            for candidate in (relative, _RESIZED.sub("", relative)):
+            candidates = (relative, _RESIZED.sub("", relative)) if resized else (relative,)
+            for candidate in candidates:
                 path = (folder / candidate.lstrip("/")).resolve()
                 # The export names the file: never one outside --media-dir.
                 if path.is_relative_to(folder) and path.is_file():
@@ -756,7 +758,8 @@ class _Import:
         if len(relative) > 250:
             self.report.skip("media files", "with a path too long to keep")
             return None
-        path = self.media_file(relative)
+        # "plan-1x2.pdf" is a name of its own, not a resized copy of "plan.pdf".
+        path = self.media_file(relative, resized=False)
         if path is None:
             return None
         if self.dry_run:

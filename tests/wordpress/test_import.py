@@ -408,12 +408,14 @@ def test_documents_linked_from_a_body_are_copied_and_their_old_addresses_redirec
 ):
     (media_dir / "2019" / "03" / "budget report.pdf").write_bytes(b"%PDF-1.4 the budget")
     (media_dir / "2019" / "03" / "page.html").write_text("<script>alert(1)</script>")
+    (media_dir / "2019" / "03" / "plan.pdf").write_bytes(b"%PDF-1.4 another document")
     Image.new("RGB", (10, 10)).save(media_dir / "2019" / "03" / "chart.png")
     uploads = "https://times.example.org/wp-content/uploads/2019/03"
     body = (
         f'<a href="{uploads}/budget%20report.pdf">the report</a>, '
         f'<a href="{uploads}/page.html">a page</a>, '
-        f'<a href="{uploads}/missing.pdf">a lost file</a> and '
+        f'<a href="{uploads}/missing.pdf">a lost file</a>, '
+        f'<a href="{uploads}/plan-1x2.pdf">a lost one named like a resized copy</a> and '
         f'<img src="{uploads}/chart.png" alt="The chart">'
     )
     path = write(tmp_path, export(post(1, content=body)))
@@ -425,7 +427,7 @@ def test_documents_linked_from_a_body_are_copied_and_their_old_addresses_redirec
 
     assert "uploaded files: 2 new" in dry
     assert "uploaded files: 2 new, 0 already imported" in output
-    assert "Media files not found: 1 (2019/03/missing.pdf)" in output
+    assert "Media files not found: 2 (2019/03/missing.pdf, 2019/03/plan-1x2.pdf)" in output
     body = Article.objects.get().body
     report = settings.MEDIA_ROOT / "documents" / "2019" / "03" / "budget report.pdf"
     assert report.read_bytes() == b"%PDF-1.4 the budget"
@@ -434,6 +436,7 @@ def test_documents_linked_from_a_body_are_copied_and_their_old_addresses_redirec
     assert f'href="{uploads}/page.html"' in body
     assert not (settings.MEDIA_ROOT / "documents" / "2019" / "03" / "page.html").exists()
     assert f'href="{uploads}/missing.pdf"' in body
+    assert f'href="{uploads}/plan-1x2.pdf"' in body
     assert "wp-content/uploads/2019/03/chart.png" not in body
     assert Article.objects.get().body == body
     assert "posts: 0 new, 1 already imported" in again

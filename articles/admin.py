@@ -24,12 +24,14 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
+from django_prose_editor.fields import ProseEditorField
 from reversion.admin import VersionAdmin
 
 from core.dates import datetime_shown
 
 from .cache import article_pages_changed
 from .forms import ArticleAdminForm, AuthorAdminForm, LibraryImageAdminForm
+from .html import EDITOR_CONFIG_WITHOUT_LIBRARY
 from .models import Article, Author, LibraryImage, Page, Section
 from .publication import article_publish, article_unpublish, publication_schedule
 from .revisions import version_diff, version_restore, versions
@@ -39,6 +41,21 @@ SAVE_DRAFT = "_save_draft"
 PUBLISH = "_publish"
 # How many of the newest matching images the body editor's library shows at a time.
 LIBRARY_CHOICES = 24
+
+
+LIBRARY_PERMISSIONS = ("articles.add_libraryimage", "articles.view_libraryimage")
+
+
+class BodyEditorMixin:
+    """Body editors offer upload and the image library only to staff allowed both: for anyone
+    else those buttons would be dead ends."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, ProseEditorField) and not request.user.has_perms(
+            LIBRARY_PERMISSIONS
+        ):
+            kwargs["config"] = EDITOR_CONFIG_WITHOUT_LIBRARY
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class EditorMedia:
@@ -185,7 +202,7 @@ class RevisionsMixin:
 
 
 @admin.register(Article)
-class ArticleAdmin(RevisionsMixin, VersionAdmin):
+class ArticleAdmin(BodyEditorMixin, RevisionsMixin, VersionAdmin):
     # What other apps show about an article (subscriptions: its emails), see article_panel_add.
     panels: ClassVar[list[ArticlePanel]] = []
 
@@ -419,7 +436,7 @@ class ArticleAdmin(RevisionsMixin, VersionAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(BodyEditorMixin, admin.ModelAdmin):
     form = AuthorAdminForm
     list_display = ["name_with_photo", "position", "user"]
     list_select_related = ["user"]
@@ -453,7 +470,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Page)
-class PageAdmin(RevisionsMixin, VersionAdmin):
+class PageAdmin(BodyEditorMixin, RevisionsMixin, VersionAdmin):
     Media = EditorMedia
     list_display = ["title", "slug", "updated_at"]
     search_fields = ["title", "body"]

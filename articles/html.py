@@ -45,6 +45,10 @@ EDITOR_EXTENSIONS = {
     },
 }
 EDITOR_CONFIG = {"extensions": EDITOR_EXTENSIONS}
+# For staff who may not both upload and browse the image library: no buttons that answer 403.
+EDITOR_CONFIG_WITHOUT_LIBRARY = {
+    "extensions": {name: on for name, on in EDITOR_EXTENSIONS.items() if name != "LibraryImages"}
+}
 
 _sanitize = create_sanitizer(EDITOR_EXTENSIONS)
 

@@ -6,7 +6,7 @@ import re
 from io import BytesIO
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -198,6 +198,32 @@ def test_the_body_editor_of_articles_and_pages_offers_upload_and_the_library(for
     assert config["extensions"]["LibraryImages"]["libraryUrl"] == CHOOSE_URL
     assert any("/js/editor-images" in module for module in config["js_modules"])
     assert "/js/admin-autosave" in html  # and what is typed is kept as it is typed
+
+
+@pytest.mark.parametrize(
+    ("form", "permission"),
+    [
+        ("admin:articles_article_add", "articles.add_article"),
+        ("admin:articles_page_add", "articles.add_page"),
+        ("admin:articles_author_add", "articles.add_author"),
+    ],
+)
+def test_staff_who_may_not_use_the_library_get_no_image_buttons(form, permission):
+    """Given a body to edit but not the image library, the buttons would only answer 403."""
+    label, codename = permission.split(".")
+    user = UserFactory(is_staff=True)
+    user.user_permissions.add(
+        Permission.objects.get(content_type__app_label=label, codename=codename),
+        Permission.objects.get(codename="view_libraryimage"),
+    )
+    client = Client()
+    client.force_login(user)
+
+    config = editor_config(client.get(reverse(form)).content.decode())
+
+    assert "LibraryImages" not in config["extensions"]
+    assert not any("/js/editor-images" in module for module in config["js_modules"])
+    assert "Figure" in config["extensions"]  # the rest of the editor stays as it was
 
 
 def test_a_figure_the_editor_inserts_survives_saving_and_is_served_responsive(client):

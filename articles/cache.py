@@ -15,9 +15,9 @@ Two kinds of dependency:
 
 from datetime import datetime
 
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import cached_property
 from taggit.models import Tag, TaggedItem
@@ -30,6 +30,8 @@ from .selectors import Timeline
 from .signals import article_became_public, article_stopped_being_public
 
 PUBLISHED = "articles:published"
+# Kept until published content changes (the key names its version), or a day at most.
+TIMELINE_SECONDS = 24 * 3600
 COMMENT_COUNTS = "articles:comment-counts"
 
 
@@ -54,14 +56,36 @@ def published_timeline(request=None) -> Timeline:
     if request is not None and hasattr(request, "published_timeline"):
         return request.published_timeline
     version = pagecache.dependencies(request).read([PUBLISHED])[PUBLISHED]
-    key = f"articles:timeline:{version}"
-    timeline = cache.get(key)
-    if timeline is None or (timeline.next_due and timeline.next_due <= timezone.now()):
+    if version is None:  # the cache cannot tell what is current: read it afresh
         timeline = selectors.published_timeline()
-        cache.set(key, timeline, timeout=24 * 3600 if timeline.next_due else None)
+    else:
+        timeline = pagecache.remembered(
+            f"articles:timeline:{version}",
+            selectors.published_timeline,
+            timeout=TIMELINE_SECONDS,
+            current=lambda timeline: not timeline.next_due or timeline.next_due > timezone.now(),
+            size=8192,  # a month a line: years of archive are a few kilobytes
+        )
     if request is not None:
         request.published_timeline = timeline
     return timeline
+
+
+def published_object(request, model, **lookup):
+    """`model.objects.get(**lookup)`, or a 404: the section, tag or author a listing shows.
+
+    Kept in this process's memory until published content changes (every change to sections,
+    tags and authors is one): a listing asks for it on every request.
+    """
+    version = pagecache.dependencies(request).read([PUBLISHED])[PUBLISHED]
+    if version is None:  # the cache cannot tell what is current: read it afresh
+        return get_object_or_404(model, **lookup)
+    return pagecache.remembered(
+        f"articles:object:{version}:{model._meta.label}:{pagecache.digest(repr(lookup))}",
+        lambda: get_object_or_404(model, **lookup),
+        timeout=pagecache.Dependencies(until=next_publication_due(request)).timeout(),
+        shared=False,
+    )
 
 
 class PublishedPaginator(Paginator):
@@ -79,14 +103,14 @@ class PublishedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         version = pagecache.dependencies(self.request).read([PUBLISHED])[PUBLISHED]
-        key = f"articles:count:{version}:{pagecache.digest(self.listing)}"
-        count = cache.get(key) if version is not None else None
-        if count is None:
-            count = super().count
-            timeout = pagecache.Dependencies(until=next_publication_due(self.request)).timeout()
-            if version is not None and timeout > 0:
-                cache.set(key, count, timeout=timeout)
-        return count
+        if version is None:  # the cache cannot tell what is current: count afresh
+            return super().count
+        return pagecache.remembered(
+            f"articles:count:{version}:{pagecache.digest(self.listing)}",
+            lambda: super(PublishedPaginator, self).count,
+            timeout=pagecache.Dependencies(until=next_publication_due(self.request)).timeout(),
+            size=64,
+        )
 
 
 def published_changed(**kwargs) -> None:

@@ -6,14 +6,18 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.sitemaps import views as sitemap_views
 from django.db import models
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.views import generic
 from django.views.generic import dates
 from taggit.models import Tag
 
 from . import previews
-from .cache import PublishedPaginator, published_depends_on, published_timeline
+from .cache import (
+    PublishedPaginator,
+    published_depends_on,
+    published_object,
+    published_timeline,
+)
 from .models import Article, Author, Page, Section
 from .search import SEARCH_CANDIDATES, SearchRequest, search, search_capped
 from .sitemaps import SITEMAPS, NewsSitemap, index_entries
@@ -185,7 +189,7 @@ class FilteredListView(PublishedArticlesMixin, generic.ListView):
     preview_of: Callable[..., previews.Preview]
 
     def get(self, request, *args, **kwargs):
-        self.filter_object = get_object_or_404(self.filter_model, slug=kwargs["slug"])
+        self.filter_object = published_object(request, self.filter_model, slug=kwargs["slug"])
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):

@@ -236,6 +236,35 @@ def fragment(
     return mark_safe(html)
 
 
+def remembered(
+    key: str, compute, *, timeout: int, current=None, size: int = 1024, shared: bool = True
+):
+    """`compute()`'s value under `key`: from this process's memory, else (`shared`) the shared
+    cache, else computed and kept for `timeout` seconds (not at all when it is 0 or less).
+
+    Only for keys that name the versions the value was made from: a copy in memory is then as
+    good as Redis's, and a round trip cheaper. `current(value)`: False for a value kept too long
+    (something it shows came due), which is then computed afresh. `size`: about how many bytes
+    the value takes, for the memory's bound. Not `shared`: kept by this process alone, for
+    values a new release might not read back (model instances).
+    """
+
+    def usable(value) -> bool:
+        return value is not None and (current is None or current(value))
+
+    value = _fragments.get(key)
+    if usable(value):
+        return value
+    value = cache.get(key) if shared else None
+    if not usable(value):
+        value = compute()
+        if shared and timeout > 0:
+            cache.set(key, value, timeout=timeout)
+    if timeout > 0:
+        _fragments.put(key, value, size=size, expires_at=time.time() + timeout)
+    return value
+
+
 @dataclass
 class StoredPage:
     body: bytes

@@ -167,6 +167,39 @@ def test_renaming_a_section_changes_the_menu_on_every_page(
     assert "Gulf States" in page(client, article.get_absolute_url())
 
 
+@pytest.mark.parametrize("kind", ["section", "tag", "author"])
+@pytest.mark.parametrize("reader", ["anonymous", "signed in"])
+def test_a_listings_own_section_tag_or_author_follows_renames_and_deletion_at_once(
+    client, kind, reader
+):
+    """Each web process keeps the section, tag or author a listing shows in memory: a change
+    to it must show on the next request all the same, for shared pages and private ones."""
+    if reader == "signed in":
+        client.force_login(UserFactory())
+    author = AuthorFactory(name="Lena Fischer")
+    article = ArticleFactory(
+        section=SectionFactory(name="Energy Watch"), authors=[author], tags=["Pipelines"]
+    )
+    subject = {"section": article.section, "tag": article.tags.get(), "author": author}[kind]
+    url = (
+        subject.get_absolute_url() if kind != "tag" else reverse("articles:tag", args=["pipelines"])
+    )
+    old_name = subject.name
+    assert old_name in page(client, url)
+
+    subject.name = "Renamed"
+    subject.save()
+    renamed = page(client, url)
+    assert "<h1>Renamed</h1>" in renamed or ">Renamed</h1>" in renamed
+    assert old_name not in renamed
+
+    if kind == "section":
+        article.delete()  # a section with articles cannot be deleted
+        page(client, url)
+    subject.delete()
+    assert client.get(url).status_code == 404
+
+
 def test_editing_a_static_page_shows_at_once(client, django_assert_num_queries):
     about = PageFactory(slug="about-us", body="<p>Founded in 2010.</p>")
     cached_page(client, "/about-us/", django_assert_num_queries)

@@ -26,9 +26,12 @@ from .sitemaps import SITEMAPS, NewsSitemap, index_entries
 class PublicPageMixin:
     """A page anonymous readers share from the page cache until what it shows changes."""
 
+    # True for listings: their cards show each article's count of comments.
+    lists_comment_counts = False
+
     def dispatch(self, request, *args, **kwargs):
         # Before any query: the page must not be stored under versions newer than its data.
-        published_depends_on(request)
+        published_depends_on(request, comment_counts=self.lists_comment_counts)
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -66,6 +69,7 @@ class PublishedArticlesMixin(PublicPageMixin):
 
 
 class HomeView(PublishedArticlesMixin, generic.ListView):
+    lists_comment_counts = True
     template_name = "articles/home.html"
 
     def link_preview(self, context):
@@ -109,6 +113,8 @@ class ArticlePreviewView(PermissionRequiredMixin, generic.DetailView):
 class ArchiveMixin(PublishedArticlesMixin):
     """A year's or a month's articles. Which months have any, and so the links to the periods
     before and after, come from the published timeline the footer's archive reads too."""
+
+    lists_comment_counts = True
 
     def period_articles(self, start: date, end: date):
         return self.get_queryset().filter(
@@ -181,6 +187,8 @@ class MonthArchiveView(ArchiveMixin, dates.MonthArchiveView):
 
 class FilteredListView(PublishedArticlesMixin, generic.ListView):
     """Published articles belonging to one section, tag or author, found by its slug."""
+
+    lists_comment_counts = True
 
     filter_model: type[models.Model]
     filter_lookup: str

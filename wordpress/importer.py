@@ -733,9 +733,7 @@ class _Import:
         if path is None:
             return None
         if self.dry_run:
-            if original not in self.dry_run_files:
-                self.dry_run_files.add(original)
-                self.report.imported[Kind.FILE] += 1
+            self._count_once(original)
             return None
         image = LibraryImage(alt=(alt or PurePosixPath(original).stem)[:250])
         try:
@@ -748,6 +746,12 @@ class _Import:
         _remember(Kind.FILE, original, image, old_path=UPLOADS + original, address=image.address)
         self.report.imported[Kind.FILE] += 1
         return image.address
+
+    def _count_once(self, key: str) -> None:
+        """A dry run's count of the files it would copy: each once, however many links."""
+        if key not in self.dry_run_files:
+            self.dry_run_files.add(key)
+            self.report.imported[Kind.FILE] += 1
 
     def document(self, relative: str) -> str | None:
         """A document from the old site's uploads, stored as it was under our media's
@@ -763,9 +767,7 @@ class _Import:
         if path is None:
             return None
         if self.dry_run:
-            if relative not in self.dry_run_files:
-                self.dry_run_files.add(relative)
-                self.report.imported[Kind.FILE] += 1
+            self._count_once(relative)
             return None
         # Named as it lies under --media-dir: an export's "2019/../a.pdf" is stored as "a.pdf".
         inside = path.relative_to(self.media_dir.resolve()).as_posix()

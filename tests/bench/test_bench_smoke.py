@@ -6,10 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 
 from bench.pages import REFERENCE, ROWS
+from tests.tools import tool_missing
 
 ROOT = Path(__file__).resolve().parents[2]
 # Databases of their own: the bench wipes its rows and flushes its Redis database. Named after
@@ -18,10 +18,7 @@ REDIS_URL = "redis://127.0.0.1:6379/8"
 
 
 def _needs(reason: str) -> None:
-    """Skip for want of a tool, unless CI requires the benchmark to run (BENCH_REQUIRED=1)."""
-    if os.environ.get("BENCH_REQUIRED"):
-        pytest.fail(f"BENCH_REQUIRED is set but {reason}")
-    pytest.skip(reason)
+    tool_missing(reason, required_by="BENCH_REQUIRED")
 
 
 def _smoke_database_url() -> str:

@@ -14,6 +14,7 @@ from django.db import connection
 from psycopg import sql
 
 from subscriptions.models import Subscriber
+from tests import tools
 from tests.factories import ArticleFactory, CommentFactory, PageFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,11 +22,7 @@ DEPLOY = ROOT / "deploy"
 
 
 def tool_missing(message: str) -> None:
-    """Skip where a checking tool is not installed, but never in CI (`.ci/run` installs them and
-    sets DEPLOY_TOOLS_REQUIRED): the files would go unchecked without anyone noticing."""
-    if os.environ.get("DEPLOY_TOOLS_REQUIRED"):
-        pytest.fail(message)
-    pytest.skip(message)
+    tools.tool_missing(message, required_by="DEPLOY_TOOLS_REQUIRED")
 
 
 # Backup and restore

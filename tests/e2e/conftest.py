@@ -5,6 +5,8 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.management import call_command
 
+from tests.tools import tool_missing
+
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 # The axe-core impacts a page must not have.
@@ -75,8 +77,8 @@ def run_task_worker():
 def axe_source() -> str:
     """axe-core's script, to inject into pages; CI (E2E_REQUIRED) fails without it."""
     if not AXE.exists():
-        message = "axe-core is not installed: run `npm ci` in the project's root"
-        if os.environ.get("E2E_REQUIRED"):
-            pytest.fail(message)
-        pytest.skip(message)
+        tool_missing(
+            "axe-core is not installed: run `npm ci` in the project's root",
+            required_by="E2E_REQUIRED",
+        )
     return AXE.read_text()
